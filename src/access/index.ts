@@ -1,0 +1,3 @@
+export * from './matrix'
+export * from './roles'
+export * from './staff'

@@ -1,0 +1,6 @@
+/* Next glue for Payload's GraphQL playground, as in Payload's templates/blank. */
+import config from '@payload-config'
+import '@payloadcms/next/css'
+import { GRAPHQL_PLAYGROUND_GET } from '@payloadcms/next/routes'
+
+export const GET = GRAPHQL_PLAYGROUND_GET(config)

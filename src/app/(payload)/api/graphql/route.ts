@@ -1,0 +1,7 @@
+/* Next glue for Payload's GraphQL API, as in Payload's templates/blank. */
+import config from '@payload-config'
+import { GRAPHQL_POST, REST_OPTIONS } from '@payloadcms/next/routes'
+
+export const POST = GRAPHQL_POST(config)
+
+export const OPTIONS = REST_OPTIONS(config)

@@ -1,0 +1,51 @@
+import type { CollectionConfig } from 'payload'
+
+import { byMatrix, byMatrixOrSelf, isStaff, superAdminField } from '../access/staff'
+import { ROLE_LABELS, STAFF_ROLES } from '../access/roles'
+import { recordAudit } from '../hooks/audit'
+
+export const Admins: CollectionConfig = {
+  slug: 'admins',
+  labels: { singular: 'Staff member', plural: 'Staff' },
+  auth: {
+    maxLoginAttempts: 5,
+    lockTime: 15 * 60 * 1000,
+    tokenExpiration: 8 * 60 * 60,
+  },
+  admin: {
+    useAsTitle: 'email',
+    defaultColumns: ['email', 'name', 'role', 'updatedAt'],
+    group: 'Team',
+  },
+  access: {
+    admin: ({ req }) => isStaff(req.user),
+    read: byMatrixOrSelf('admins', 'read'),
+    create: byMatrix('admins', 'create'),
+    update: byMatrixOrSelf('admins', 'update'),
+    delete: byMatrix('admins', 'delete'),
+  },
+  hooks: {
+    afterLogin: [
+      async ({ req, user }) => {
+        await recordAudit(
+          req,
+          { action: 'login', collectionSlug: 'admins', documentId: user.id },
+          { ...user, collection: 'admins' },
+        )
+      },
+    ],
+  },
+  fields: [
+    { name: 'name', type: 'text' },
+    {
+      name: 'role',
+      type: 'select',
+      required: true,
+      defaultValue: 'operator',
+      options: STAFF_ROLES.map((value) => ({ value, label: ROLE_LABELS[value] })),
+      saveToJWT: true,
+      access: { create: superAdminField, update: superAdminField },
+      admin: { description: 'Only a super-admin can change roles.' },
+    },
+  ],
+}

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+
+import { mongooseAdapter } from '@payloadcms/db-mongodb'
+import { postgresAdapter } from '@payloadcms/db-postgres'
+import { sqliteAdapter } from '@payloadcms/db-sqlite'
+import type { DatabaseAdapterObj } from 'payload'
+
+import type { AppConfig } from '../config/env'
+
+export const MIGRATIONS_DIR = path.resolve(process.cwd(), 'src/migrations')
+
+/** libsql creates the file but not its folder. */
+function ensureSqliteFolder(url: string) {
+  const file = url.replace(/^file:(\/\/)?/, '').split('?')[0]
+  if (file && file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+}
+
+/**
+ * Schema changes reach SQLite and Postgres through the committed migrations in
+ * src/migrations/<adapter>, run at start (see migrate.ts). Development pushes the schema
+ * directly so collection edits show up without a migration.
+ */
+export function databaseAdapter(app: Pick<AppConfig, 'DATABASE_URL' | 'NODE_ENV' | 'databaseKind'>): DatabaseAdapterObj {
+  const push = app.NODE_ENV === 'development'
+  switch (app.databaseKind) {
+    case 'sqlite':
+      ensureSqliteFolder(app.DATABASE_URL)
+      return sqliteAdapter({
+        client: { url: app.DATABASE_URL },
+        idType: 'uuid',
+        push,
+        busyTimeout: 5000,
+        wal: true,
+        migrationDir: path.join(MIGRATIONS_DIR, 'sqlite'),
+      })
+    case 'postgres':
+      return postgresAdapter({
+        pool: { connectionString: app.DATABASE_URL, max: 20 },
+        idType: 'uuid',
+        push,
+        migrationDir: path.join(MIGRATIONS_DIR, 'postgres'),
+      })
+    case 'mongodb':
+      return mongooseAdapter({ url: app.DATABASE_URL })
+  }
+}

@@ -1,0 +1,38 @@
+import express, { type RequestHandler } from 'express'
+import type { Payload } from 'payload'
+
+import type { AppConfig } from '../config/env'
+import { relayRouter } from '../relay/router'
+import { clientIpHeader } from './client-ip'
+import { healthz, readyz } from './health'
+import { payloadRest } from './payload-rest'
+
+export type AppOptions = {
+  payload: Payload
+  config: Pick<AppConfig, 'TRUST_PROXY' | 'REDIS_URL'>
+  /** Next's request handler (admin panel, chat app); omitted when serving the API alone, as in tests. */
+  next?: RequestHandler
+}
+
+/** Paths under /api that Next serves itself rather than Payload's REST handler. */
+const NEXT_API_PATHS = /^\/api\/(graphql|graphql-playground)(\/|$)/
+
+export function createApp({ payload, config, next }: AppOptions) {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', config.TRUST_PROXY)
+  app.use(clientIpHeader)
+
+  app.get('/healthz', healthz)
+  app.get('/readyz', readyz(payload, config.REDIS_URL))
+  app.use('/v1', relayRouter())
+
+  const rest = payloadRest(payload.config)
+  app.use('/api', (req, res, nextFn) => {
+    if (next && NEXT_API_PATHS.test(req.originalUrl)) return nextFn()
+    rest(req, res).catch(nextFn)
+  })
+
+  if (next) app.use(next)
+  return app
+}

@@ -1,0 +1,45 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { lexicalEditor } from '@payloadcms/richtext-lexical'
+import { buildConfig, type CollectionConfig } from 'payload'
+import sharp from 'sharp'
+
+import { collections } from './collections'
+import type { AppConfig } from './config/env'
+import { databaseAdapter } from './db/adapter'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+/**
+ * MongoDB would otherwise hand out ObjectIds; a text id with a UUID default keeps ids the same
+ * shape on every database, as the API contract promises.
+ */
+function withUuidIds(collection: CollectionConfig): CollectionConfig {
+  return {
+    ...collection,
+    fields: [
+      { name: 'id', type: 'text', defaultValue: () => crypto.randomUUID(), admin: { hidden: true } },
+      ...collection.fields,
+    ],
+  }
+}
+
+export function createPayloadConfig(app: AppConfig) {
+  return buildConfig({
+    admin: {
+      user: 'admins',
+      meta: { titleSuffix: ' — Modelgate' },
+      importMap: { baseDir: dirname },
+    },
+    collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
+    db: databaseAdapter(app),
+    editor: lexicalEditor(),
+    secret: app.PAYLOAD_SECRET,
+    serverURL: app.PUBLIC_URL,
+    sharp,
+    telemetry: false,
+    typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },
+    logger: { options: { level: app.LOG_LEVEL } },
+  })
+}

@@ -39,7 +39,8 @@ export function createPayloadConfig(app: AppConfig) {
     serverURL: app.PUBLIC_URL,
     sharp,
     telemetry: false,
-    typescript: { outputFile: path.resolve(dirname, 'payload-types.ts') },
+    // Types are regenerated on purpose (npm run generate:types), not as a side effect of every start.
+    typescript: { autoGenerate: false, outputFile: path.resolve(dirname, 'payload-types.ts') },
     logger: { options: { level: app.LOG_LEVEL } },
   })
 }

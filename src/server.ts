@@ -9,6 +9,7 @@ import { migrateDatabase } from './db/migrate'
 import { createPayloadConfig } from './payload-config'
 import { seed } from './seed'
 import { createApp } from './http/app'
+import { createRedis } from './lib/redis'
 
 export type Running = { server: Server; payload: Payload; config: AppConfig; close: () => Promise<void> }
 
@@ -29,7 +30,8 @@ export async function startServer(options: { withNext?: boolean; env?: NodeJS.Pr
     await nextApp.prepare()
   }
   const handle = nextApp?.getRequestHandler()
-  const app = createApp({ payload, config, next: handle ? (req, res) => void handle(req, res) : undefined })
+  const redis = createRedis(config.REDIS_URL)
+  const app = createApp({ payload, config, redis, next: handle ? (req, res) => void handle(req, res) : undefined })
 
   const server = createServer(app)
   if (dev && nextApp) server.on('upgrade', nextApp.getUpgradeHandler())
@@ -39,8 +41,12 @@ export async function startServer(options: { withNext?: boolean; env?: NodeJS.Pr
   })
 
   const close = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    // Keep-alive sockets would hold close() open until they time out.
+    server.closeIdleConnections()
+    await closed
     await nextApp?.close()
+    redis?.disconnect()
     await payload.destroy()
   }
   return { server, payload, config, close }

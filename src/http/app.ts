@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from 'express'
+import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
 import type { AppConfig } from '../config/env'
@@ -9,7 +10,8 @@ import { payloadRest } from './payload-rest'
 
 export type AppOptions = {
   payload: Payload
-  config: Pick<AppConfig, 'TRUST_PROXY' | 'REDIS_URL'>
+  config: Pick<AppConfig, 'TRUST_PROXY'>
+  redis: Redis | null
   /** Next's request handler (admin panel, chat app); omitted when serving the API alone, as in tests. */
   next?: RequestHandler
 }
@@ -17,14 +19,14 @@ export type AppOptions = {
 /** Paths under /api that Next serves itself rather than Payload's REST handler. */
 const NEXT_API_PATHS = /^\/api\/(graphql|graphql-playground)(\/|$)/
 
-export function createApp({ payload, config, next }: AppOptions) {
+export function createApp({ payload, config, redis, next }: AppOptions) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', config.TRUST_PROXY)
   app.use(clientIpHeader)
 
   app.get('/healthz', healthz)
-  app.get('/readyz', readyz(payload, config.REDIS_URL))
+  app.get('/readyz', readyz(payload, redis))
   app.use('/v1', relayRouter())
 
   const rest = payloadRest(payload.config)

@@ -1,7 +1,9 @@
 import type { Request, Response } from 'express'
 import type { Payload } from 'payload'
 
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+
+import { ensureConnected } from '../lib/redis'
 
 const CHECK_TIMEOUT_MS = 3000
 
@@ -17,8 +19,7 @@ export function healthz(_req: Request, res: Response) {
 }
 
 /** Ready when the database answers a query (and Redis a PING, when configured). */
-export function readyz(payload: Payload, redisUrl?: string) {
-  const redis = redisUrl ? new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null
+export function readyz(payload: Payload, redis: Redis | null) {
   return async (_req: Request, res: Response) => {
     const checks: Record<string, string> = {}
     let ready = true
@@ -31,7 +32,7 @@ export function readyz(payload: Payload, redisUrl?: string) {
     }
     if (redis) {
       try {
-        if (redis.status === 'wait' || redis.status === 'end') await redis.connect()
+        await ensureConnected(redis)
         await withTimeout(redis.ping(), 'redis')
         checks.redis = 'ok'
       } catch (error) {

@@ -1,0 +1,59 @@
+import type { AddressInfo } from 'node:net'
+
+import type { Payload } from 'payload'
+
+import { startServer } from '../../src/server'
+import { createTestDatabase } from './database'
+
+export const ADMIN_EMAIL = 'root@modelgate.test'
+export const ADMIN_PASSWORD = 'root-password-123'
+
+export type TestServer = {
+  baseUrl: string
+  payload: Payload
+  close: () => Promise<void>
+}
+
+/**
+ * The real express server (relay, REST, health) on a random port over a fresh database, without
+ * Next: the admin panel is covered by the browser suite.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase()
+  const running = await startServer({
+    withNext: false,
+    env: {
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      DATABASE_URL: database.url,
+      PAYLOAD_SECRET: 'test-secret-that-is-long-enough-000000',
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD,
+      ...env,
+    },
+  })
+  const { port } = running.server.address() as AddressInfo
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    payload: running.payload,
+    close: async () => {
+      await running.close()
+      await database.drop()
+    },
+  }
+}
+
+export type Session = { token: string; headers: Record<string, string> }
+
+export async function signIn(baseUrl: string, collection: 'admins' | 'users', email: string, password: string): Promise<Session> {
+  const res = await fetch(`${baseUrl}/api/${collection}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
+  if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`)
+  const { token } = (await res.json()) as { token: string }
+  return { token, headers: { authorization: `JWT ${token}` } }
+}

@@ -58,7 +58,9 @@ export function diffDocuments(
     if (secrets.has(field)) {
       const sent = submitted != null && field in submitted && submitted[field] != null
       if (sent || !same(old, now)) {
-        changes.push({ field, old: before && old != null ? MASK : null, new: after ? MASK : null })
+        // A field missing from the stored document (a password) is hidden, not empty.
+        const hadValue = before != null && (old != null || !(field in before))
+        changes.push({ field, old: hadValue ? MASK : null, new: after ? MASK : null })
       }
       continue
     }

@@ -25,7 +25,7 @@ function ensureEnvFile() {
 
 ensureEnvFile()
 if (existsSync('.env')) process.loadEnvFile('.env')
-process.env.NODE_ENV = dev ? 'development' : 'production'
+Object.assign(process.env, { NODE_ENV: dev ? 'development' : 'production' })
 
 if (!dev) {
   const { ensureBuild } = await import('./build')

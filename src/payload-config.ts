@@ -8,6 +8,7 @@ import sharp from 'sharp'
 import { collections } from './collections'
 import type { AppConfig } from './config/env'
 import { databaseAdapter } from './db/adapter'
+import { jobsConfig } from './jobs'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
@@ -31,10 +32,13 @@ export function createPayloadConfig(app: AppConfig) {
       user: 'admins',
       meta: { titleSuffix: ' — Modelgate' },
       importMap: { baseDir: dirname },
+      // Gravatar is an outside request the admin makes for every staff member; keep it local.
+      avatar: 'default',
     },
     collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
     db: databaseAdapter(app),
     editor: lexicalEditor(),
+    jobs: jobsConfig(app),
     secret: app.PAYLOAD_SECRET,
     serverURL: app.PUBLIC_URL,
     sharp,

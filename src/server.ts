@@ -5,6 +5,7 @@ import next from 'next'
 import { getPayload, type Payload } from 'payload'
 
 import { ConfigError, loadConfig, type AppConfig } from './config/env'
+import { closeDatabase } from './db/adapter'
 import { migrateDatabase } from './db/migrate'
 import { createPayloadConfig } from './payload-config'
 import { seed } from './seed'
@@ -20,7 +21,7 @@ export type Running = { server: Server; payload: Payload; config: AppConfig; clo
 export async function startServer(options: { withNext?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Running> {
   const config = loadConfig(options.env ?? process.env)
   const dev = config.NODE_ENV === 'development'
-  const payload = await getPayload({ config: createPayloadConfig(config) })
+  const payload = await getPayload({ config: createPayloadConfig(config), cron: config.JOBS_AUTORUN })
   if (!dev) await migrateDatabase(payload, config.databaseKind)
   await seed(payload, config)
 
@@ -47,7 +48,7 @@ export async function startServer(options: { withNext?: boolean; env?: NodeJS.Pr
     await closed
     await nextApp?.close()
     redis?.disconnect()
-    await payload.destroy()
+    await closeDatabase(payload)
   }
   return { server, payload, config, close }
 }

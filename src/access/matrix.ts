@@ -24,6 +24,7 @@ export const COLLECTION_GROUPS = {
   content: ['media', 'prompt-templates'],
   activity: ['usage-logs', 'conversations', 'messages'],
   audit: ['audit-logs'],
+  jobs: ['payload-jobs'],
 } as const
 
 export type CollectionGroup = keyof typeof COLLECTION_GROUPS
@@ -43,6 +44,7 @@ export const PERMISSIONS: Record<StaffRole, Record<CollectionGroup, readonly Act
     activity: ALL,
     // Nobody writes audit entries by hand; they are made by the audit hook alone.
     audit: READ,
+    jobs: ALL,
   },
   operator: {
     staff: NONE,
@@ -53,6 +55,7 @@ export const PERMISSIONS: Record<StaffRole, Record<CollectionGroup, readonly Act
     content: ['read'],
     activity: ALL,
     audit: NONE,
+    jobs: ['read'],
   },
   finance: {
     staff: NONE,
@@ -63,6 +66,7 @@ export const PERMISSIONS: Record<StaffRole, Record<CollectionGroup, readonly Act
     content: NONE,
     activity: ['read', 'export'],
     audit: NONE,
+    jobs: NONE,
   },
   auditor: {
     staff: READ,
@@ -73,6 +77,7 @@ export const PERMISSIONS: Record<StaffRole, Record<CollectionGroup, readonly Act
     content: READ,
     activity: READ,
     audit: READ,
+    jobs: READ,
   },
   editor: {
     staff: NONE,
@@ -83,6 +88,7 @@ export const PERMISSIONS: Record<StaffRole, Record<CollectionGroup, readonly Act
     content: ALL,
     activity: NONE,
     audit: NONE,
+    jobs: NONE,
   },
 }
 

@@ -35,16 +35,19 @@ export const byMatrix =
   ({ req }) =>
     staffCan(req.user, slug, action)
 
-/** Matrix access, or the signed-in account's own document in an auth collection. */
+/**
+ * Matrix access, or the signed-in account's own document in an auth collection. A request for one
+ * document by id gets a plain yes or no, so asking for someone else's answers 403 rather than 404;
+ * a list is narrowed to the account itself.
+ */
 export const byMatrixOrSelf =
   (slug: string, action: Action): Access =>
-  ({ req }) => {
+  ({ req, id }) => {
     if (staffCan(req.user, slug, action)) return true
-    if (req.user && req.user.collection === slug) {
-      const self: Where = { id: { equals: req.user.id } }
-      return self
-    }
-    return false
+    if (!req.user || req.user.collection !== slug) return false
+    if (id !== undefined) return String(id) === String(req.user.id)
+    const self: Where = { id: { equals: req.user.id } }
+    return self
   }
 
 export const superAdminOnly: Access = ({ req }) => isSuperAdmin(req.user)

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { mongooseAdapter } from '@payloadcms/db-mongodb'
 import { postgresAdapter } from '@payloadcms/db-postgres'
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
-import type { DatabaseAdapterObj } from 'payload'
+import type { DatabaseAdapterObj, Payload } from 'payload'
 
 import type { AppConfig } from '../config/env'
 
@@ -44,4 +44,23 @@ export function databaseAdapter(app: Pick<AppConfig, 'DATABASE_URL' | 'NODE_ENV'
     case 'mongodb':
       return mongooseAdapter({ url: app.DATABASE_URL })
   }
+}
+
+/** Payload's destroy() forgets the schema but leaves connections open; close them too. */
+export async function closeDatabase(payload: Payload) {
+  const db = payload.db as unknown as {
+    pool?: { end: () => Promise<void>; _clients?: { release?: (destroy: boolean) => void }[]; _idle?: { client: unknown }[] }
+    client?: { close: () => void }
+    connection?: { close: () => Promise<void> }
+  }
+  await payload.destroy()
+  if (db.pool) {
+    // The Postgres adapter checks out one client at connect and never releases it, so
+    // pool.end() alone would wait for ever; releasing that client lets it finish.
+    const idle = new Set((db.pool._idle ?? []).map((entry) => entry.client))
+    for (const client of db.pool._clients ?? []) if (!idle.has(client)) client.release?.(true)
+    await db.pool.end()
+  }
+  else if (db.client?.close) db.client.close()
+  else if (db.connection?.close) await db.connection.close()
 }

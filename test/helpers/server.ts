@@ -27,6 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'error',
+      JOBS_AUTORUN: 'false',
       DATABASE_URL: database.url,
       PAYLOAD_SECRET: 'test-secret-that-is-long-enough-000000',
       ADMIN_EMAIL,

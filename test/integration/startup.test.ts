@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 /** Runs the real entry point as operators do, with nothing but the given environment. */
 function start(env: Record<string, string>) {
   const result = spawnSync('node', ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as unknown as NodeJS.ProcessEnv,
     encoding: 'utf8',
     timeout: 60_000,
   })
@@ -20,8 +20,8 @@ describe('bad configuration stops the start', () => {
     [{ PORT: 'eighty' }, 'PORT must be a whole number'],
   ])('%j exits non-zero with one clear line', (env, message) => {
     const { status, stderr } = start(env)
-    expect(status).toBe(1)
-    expect(stderr.split('\n')).toHaveLength(1)
     expect(stderr).toContain(`Invalid configuration: ${message}`)
+    expect(stderr.split('\n')).toEqual([stderr])
+    expect(status).toBe(1)
   })
 })

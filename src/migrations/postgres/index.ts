@@ -1,9 +1,15 @@
 import * as migration_20261122_014847_initial from './20261122_014847_initial';
+import * as migration_20261122_020526_jobs from './20261122_020526_jobs';
 
 export const migrations = [
   {
     up: migration_20261122_014847_initial.up,
     down: migration_20261122_014847_initial.down,
-    name: '20261122_014847_initial'
+    name: '20261122_014847_initial',
+  },
+  {
+    up: migration_20261122_020526_jobs.up,
+    down: migration_20261122_020526_jobs.down,
+    name: '20261122_020526_jobs'
   },
 ];

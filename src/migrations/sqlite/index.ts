@@ -1,9 +1,15 @@
 import * as migration_20261122_014842_initial from './20261122_014842_initial';
+import * as migration_20261122_020536_jobs from './20261122_020536_jobs';
 
 export const migrations = [
   {
     up: migration_20261122_014842_initial.up,
     down: migration_20261122_014842_initial.down,
-    name: '20261122_014842_initial'
+    name: '20261122_014842_initial',
+  },
+  {
+    up: migration_20261122_020536_jobs.up,
+    down: migration_20261122_020536_jobs.down,
+    name: '20261122_020536_jobs'
   },
 ];

@@ -1,0 +1,30 @@
+import type { CollectionConfig, JobsConfig } from 'payload'
+
+import { byMatrix, nobody } from '../access/staff'
+import type { AppConfig } from '../config/env'
+import { requeueStaleJobsTask } from './requeue-stale'
+
+export const QUEUES = ['default', 'maintenance'] as const
+
+/**
+ * Background work runs in the app itself (JOBS_AUTORUN=true, one instance) or in exactly one
+ * `npm run worker` process when several app instances run (JOBS_AUTORUN=false on the apps).
+ */
+export function jobsConfig(app: Pick<AppConfig, 'JOBS_AUTORUN'>): JobsConfig {
+  return {
+    tasks: [requeueStaleJobsTask],
+    autoRun: QUEUES.map((queue) => ({ cron: '* * * * *', queue, limit: 20 })),
+    shouldAutoRun: () => app.JOBS_AUTORUN,
+    jobsCollectionOverrides: ({ defaultJobsCollection }): CollectionConfig => ({
+      ...defaultJobsCollection,
+      labels: { singular: 'Job', plural: 'Jobs' },
+      admin: { ...defaultJobsCollection.admin, hidden: false, group: 'System', defaultColumns: ['taskSlug', 'queue', 'processing', 'completedAt', 'hasError', 'updatedAt'] },
+      access: {
+        read: byMatrix('payload-jobs', 'read'),
+        create: nobody,
+        update: nobody,
+        delete: byMatrix('payload-jobs', 'delete'),
+      },
+    }),
+  }
+}

@@ -20,6 +20,9 @@ export const AUTH_SECRET_FIELDS = [
   'apiKeyIndex',
 ] as const
 
+/** A password is stored as hash and salt; a change to them is shown as a change of the password. */
+const STORED_AS: Record<string, string> = { hash: 'password', salt: 'password' }
+
 export type FieldChange = { field: string; old: unknown; new: unknown }
 
 type Doc = Record<string, unknown> | null | undefined
@@ -51,6 +54,9 @@ export function diffDocuments(
   for (const name of Object.keys(submitted ?? {})) if (secrets.has(name)) fields.add(name)
 
   const changes: FieldChange[] = []
+  const add = (change: FieldChange) => {
+    if (!changes.some((c) => c.field === change.field)) changes.push(change)
+  }
   for (const field of fields) {
     if (NOISE.has(field) || field === 'id') continue
     const old = before?.[field]
@@ -60,11 +66,11 @@ export function diffDocuments(
       if (sent || !same(old, now)) {
         // A field missing from the stored document (a password) is hidden, not empty.
         const hadValue = before != null && (old != null || !(field in before))
-        changes.push({ field, old: hadValue ? MASK : null, new: after ? MASK : null })
+        add({ field: STORED_AS[field] ?? field, old: hadValue ? MASK : null, new: after ? MASK : null })
       }
       continue
     }
-    if (!same(old, now)) changes.push({ field, old: comparable(old), new: comparable(now) })
+    if (!same(old, now)) add({ field, old: comparable(old), new: comparable(now) })
   }
   return changes
 }

@@ -14,7 +14,7 @@ export function exportColumns(collection: Pick<CollectionConfig, 'fields' | 'aut
   )
   const columns = named.map((f) => f.name)
   if (collection.auth) columns.unshift('email')
-  return ['id', ...new Set(columns), 'createdAt', 'updatedAt']
+  return [...new Set(['id', ...columns, 'createdAt', 'updatedAt'])]
 }
 
 function exportName(slug: string) {

@@ -37,6 +37,12 @@ describe('diffDocuments', () => {
     ])
   })
 
+  it('shows a new hash and salt as one password change', () => {
+    expect(diffDocuments({ hash: 'h1', salt: 's1' }, { hash: 'h2', salt: 's2' }, AUTH_SECRET_FIELDS, { password: 'p' })).toEqual([
+      { field: 'password', old: MASK, new: MASK },
+    ])
+  })
+
   it('ignores sign-in bookkeeping', () => {
     expect(diffDocuments({ loginAttempts: 0, sessions: [] }, { loginAttempts: 1, sessions: [{ id: 's' }] }, [])).toEqual([])
   })

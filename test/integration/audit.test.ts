@@ -180,11 +180,11 @@ describe('Local API', () => {
     const operator = (await server.payload.find({ collection: 'admins', where: { email: { equals: 'operator@audit.test' } } })).docs[0]!
     const withUser = await server.payload.create({
       collection: 'platforms',
-      data: { name: 'Local with user', kind: 'demo' as const },
+      data: { name: 'Local with user', kind: 'demo' as const, status: 'active' as const },
       user: { ...operator, collection: 'admins' },
       overrideAccess: false,
     })
-    const bySystem = await server.payload.create({ collection: 'platforms', data: { name: 'Local by system', kind: 'demo' as const } })
+    const bySystem = await server.payload.create({ collection: 'platforms', data: { name: 'Local by system', kind: 'demo' as const, status: 'active' as const } })
     expect(await entriesFor(String(withUser.id))).toEqual([
       expect.objectContaining({ action: 'create', actorEmail: 'operator@audit.test', ip: null }),
     ])

@@ -58,6 +58,9 @@ const APP_VARIABLES = [
 ]
 
 const haveChromium = existsSync(CHROMIUM)
+if (!haveChromium && process.env.CI === 'true') {
+  throw new Error(`e2e: ${CHROMIUM} is missing; CI must install chromium (see .ci/run)`)
+}
 if (!haveChromium) {
   console.warn(`e2e: skipping the admin browser suite: ${CHROMIUM} is missing (apt-get install chromium).`)
 }

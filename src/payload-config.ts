@@ -35,7 +35,8 @@ export function createPayloadConfig(app: AppConfig) {
       // Gravatar is an outside request the admin makes for every staff member; keep it local.
       avatar: 'default',
     },
-    collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
+    // A fresh array each time: Payload adds its own collections to the one it is given.
+    collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : [...collections],
     db: databaseAdapter(app),
     editor: lexicalEditor(),
     jobs: jobsConfig(app),

@@ -26,6 +26,8 @@ function ensureEnvFile() {
 ensureEnvFile()
 if (existsSync('.env')) process.loadEnvFile('.env')
 Object.assign(process.env, { NODE_ENV: dev ? 'development' : 'production' })
+// Next would otherwise try to send usage telemetry to the internet.
+process.env.NEXT_TELEMETRY_DISABLED ??= '1'
 
 if (!dev) {
   const { ensureBuild } = await import('./build')

@@ -3,15 +3,12 @@ import type { CollectionConfig } from 'payload'
 import { byMatrix, byMatrixOrSelf, isStaff, superAdminField } from '../access/staff'
 import { ROLE_LABELS, STAFF_ROLES } from '../access/roles'
 import { recordAudit } from '../hooks/audit'
+import { SIGN_IN_LOCKOUT } from './sign-in-lockout'
 
 export const Admins: CollectionConfig = {
   slug: 'admins',
   labels: { singular: 'Staff member', plural: 'Staff' },
-  auth: {
-    maxLoginAttempts: 5,
-    lockTime: 15 * 60 * 1000,
-    tokenExpiration: 8 * 60 * 60,
-  },
+  auth: { ...SIGN_IN_LOCKOUT, tokenExpiration: 8 * 60 * 60 },
   admin: {
     useAsTitle: 'email',
     defaultColumns: ['email', 'name', 'role', 'updatedAt'],

@@ -1,15 +1,13 @@
 import type { CollectionConfig } from 'payload'
 
 import { byMatrix, byMatrixOrSelf } from '../access/staff'
+import { SIGN_IN_LOCKOUT } from './sign-in-lockout'
 
 /** End users who chat in the app or call the API with their own keys. */
 export const Users: CollectionConfig = {
   slug: 'users',
   labels: { singular: 'Customer', plural: 'Customers' },
-  auth: {
-    maxLoginAttempts: 5,
-    lockTime: 15 * 60 * 1000,
-  },
+  auth: { ...SIGN_IN_LOCKOUT },
   admin: {
     useAsTitle: 'email',
     defaultColumns: ['email', 'name', 'username', 'createdAt'],

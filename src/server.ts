@@ -1,56 +1,18 @@
-import { createServer, type Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 
-import next from 'next'
-import { getPayload, type Payload } from 'payload'
+import { ConfigError, loadConfig } from './config/env'
+import type { Running } from './http/start'
 
-import { ConfigError, loadConfig, type AppConfig } from './config/env'
-import { closeDatabase } from './db/adapter'
-import { migrateDatabase } from './db/migrate'
-import { createPayloadConfig } from './payload-config'
-import { seed } from './seed'
-import { createApp } from './http/app'
-import { createRedis } from './lib/redis'
-
-export type Running = { server: Server; payload: Payload; config: AppConfig; close: () => Promise<void> }
+export type { Running }
 
 /**
- * Starts Modelgate: schema migrations, first-run seed, then one HTTP server where express takes
- * /v1 (relay), /api (Payload REST) and health checks, and hands everything else to Next.
+ * Starts Modelgate (see http/start.ts). The framework modules load only after the configuration
+ * passed its check, so a bad variable is reported at once, even on a busy machine.
  */
-export async function startServer(options: { withNext?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Running> {
-  const config = loadConfig(options.env ?? process.env)
-  const dev = config.NODE_ENV === 'development'
-  const payload = await getPayload({ config: createPayloadConfig(config), cron: config.JOBS_AUTORUN })
-  if (!dev) await migrateDatabase(payload, config.databaseKind)
-  await seed(payload, config)
-
-  let nextApp: ReturnType<typeof next> | undefined
-  if (options.withNext !== false) {
-    nextApp = next({ dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT })
-    await nextApp.prepare()
-  }
-  const handle = nextApp?.getRequestHandler()
-  const redis = createRedis(config.REDIS_URL)
-  const app = createApp({ payload, config, redis, next: handle ? (req, res) => void handle(req, res) : undefined })
-
-  const server = createServer(app)
-  if (dev && nextApp) server.on('upgrade', nextApp.getUpgradeHandler())
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.PORT, config.HOST, resolve)
-  })
-
-  const close = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    // Keep-alive sockets would hold close() open until they time out.
-    server.closeIdleConnections()
-    await closed
-    await nextApp?.close()
-    redis?.disconnect()
-    await closeDatabase(payload)
-  }
-  return { server, payload, config, close }
+export async function startServer(options: Parameters<typeof import('./http/start').startServer>[0] = {}): Promise<Running> {
+  loadConfig(options.env ?? process.env)
+  const { startServer: start } = await import('./http/start')
+  return start(options)
 }
 
 export async function main() {
@@ -66,11 +28,7 @@ export async function main() {
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.once('SIGINT', () => stop('SIGINT'))
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message)
-      process.exit(1)
-    }
-    console.error(error)
+    console.error(error instanceof ConfigError ? error.message : error)
     process.exit(1)
   }
 }

@@ -7,7 +7,7 @@ function start(env: Record<string, string>) {
   const result = spawnSync('node', ['--import', 'tsx', 'src/server.ts'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as unknown as NodeJS.ProcessEnv,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 120_000,
   })
   return { status: result.status, stderr: result.stderr.trim() }
 }
@@ -23,5 +23,5 @@ describe('bad configuration stops the start', () => {
     expect(stderr).toContain(`Invalid configuration: ${message}`)
     expect(stderr.split('\n')).toEqual([stderr])
     expect(status).toBe(1)
-  })
+  }, 150_000)
 })

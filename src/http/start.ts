@@ -1,0 +1,53 @@
+import { createServer, type Server } from 'node:http'
+
+import next from 'next'
+import { getPayload, type Payload } from 'payload'
+
+import { loadConfig, type AppConfig } from '../config/env'
+import { closeDatabase } from '../db/adapter'
+import { migrateDatabase } from '../db/migrate'
+import { createPayloadConfig } from '../payload-config'
+import { seed } from '../seed'
+import { createApp } from './app'
+import { createRedis } from '../lib/redis'
+
+export type Running = { server: Server; payload: Payload; config: AppConfig; close: () => Promise<void> }
+
+/**
+ * Starts Modelgate: schema migrations, first-run seed, then one HTTP server where express takes
+ * /v1 (relay), /api (Payload REST) and health checks, and hands everything else to Next.
+ */
+export async function startServer(options: { withNext?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Running> {
+  const config = loadConfig(options.env ?? process.env)
+  const dev = config.NODE_ENV === 'development'
+  const payload = await getPayload({ config: createPayloadConfig(config), cron: config.JOBS_AUTORUN })
+  if (!dev) await migrateDatabase(payload, config.databaseKind)
+  await seed(payload, config)
+
+  let nextApp: ReturnType<typeof next> | undefined
+  if (options.withNext !== false) {
+    nextApp = next({ dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT })
+    await nextApp.prepare()
+  }
+  const handle = nextApp?.getRequestHandler()
+  const redis = createRedis(config.REDIS_URL)
+  const app = createApp({ payload, config, redis, next: handle ? (req, res) => void handle(req, res) : undefined })
+
+  const server = createServer(app)
+  if (dev && nextApp) server.on('upgrade', nextApp.getUpgradeHandler())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.PORT, config.HOST, resolve)
+  })
+
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    // Keep-alive sockets would hold close() open until they time out.
+    server.closeIdleConnections()
+    await closed
+    await nextApp?.close()
+    redis?.disconnect()
+    await closeDatabase(payload)
+  }
+  return { server, payload, config, close }
+}

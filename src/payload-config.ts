@@ -5,10 +5,11 @@ import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import { buildConfig, type CollectionConfig } from 'payload'
 import sharp from 'sharp'
 
-import { collections } from './collections'
+import { buildCollections } from './collections'
 import type { AppConfig } from './config/env'
 import { databaseAdapter } from './db/adapter'
 import { jobsConfig } from './jobs'
+import { createSecrets } from './lib/secrets'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
@@ -27,6 +28,7 @@ function withUuidIds(collection: CollectionConfig): CollectionConfig {
 }
 
 export function createPayloadConfig(app: AppConfig) {
+  const collections = buildCollections(createSecrets(app.MODELGATE_ENCRYPTION_KEY, app.PAYLOAD_SECRET))
   return buildConfig({
     admin: {
       user: 'admins',
@@ -35,8 +37,7 @@ export function createPayloadConfig(app: AppConfig) {
       // Gravatar is an outside request the admin makes for every staff member; keep it local.
       avatar: 'default',
     },
-    // A fresh array each time: Payload adds its own collections to the one it is given.
-    collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : [...collections],
+    collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
     db: databaseAdapter(app),
     editor: lexicalEditor(),
     jobs: jobsConfig(app),

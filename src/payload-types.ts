@@ -72,7 +72,10 @@ export interface Config {
     users: User;
     platforms: Platform;
     models: Model;
+    'provider-keys': ProviderKey;
+    'api-keys': ApiKey;
     media: Media;
+    'usage-logs': UsageLog;
     'audit-logs': AuditLog;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
@@ -86,7 +89,10 @@ export interface Config {
     users: UsersSelect<false> | UsersSelect<true>;
     platforms: PlatformsSelect<false> | PlatformsSelect<true>;
     models: ModelsSelect<false> | ModelsSelect<true>;
+    'provider-keys': ProviderKeysSelect<false> | ProviderKeysSelect<true>;
+    'api-keys': ApiKeysSelect<false> | ApiKeysSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
+    'usage-logs': UsageLogsSelect<false> | UsageLogsSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
@@ -224,8 +230,44 @@ export interface User {
 export interface Platform {
   id: string;
   name: string;
+  /**
+   * Fills the kind and base URL for a known provider.
+   */
+  preset?:
+    | (
+        | 'openai'
+        | 'deepseek'
+        | 'qwen'
+        | 'zhipu'
+        | 'moonshot'
+        | 'ernie'
+        | 'siliconflow'
+        | 'openrouter'
+        | 'fastgpt'
+        | 'anthropic'
+        | 'gemini'
+      )
+    | null;
   kind: 'openai-compatible' | 'azure-openai' | 'anthropic' | 'gemini' | 'demo';
+  /**
+   * Up to and including the version path, e.g. https://api.openai.com/v1.
+   */
   baseUrl?: string | null;
+  /**
+   * Azure OpenAI api-version.
+   */
+  apiVersion?: string | null;
+  /**
+   * Sent with every request to this platform.
+   */
+  extraHeaders?:
+    | {
+        name: string;
+        value: string;
+        id?: string | null;
+      }[]
+    | null;
+  routing?: ('weighted' | 'round-robin') | null;
   status: 'active' | 'disabled';
   updatedAt: string;
   createdAt: string;
@@ -258,6 +300,86 @@ export interface Model {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "provider-keys".
+ */
+export interface ProviderKey {
+  id: string;
+  name: string;
+  platform: string | Platform;
+  /**
+   * Stored encrypted and never shown again. Leave empty to keep the current key.
+   */
+  key?: string | null;
+  keyHint?: string | null;
+  /**
+   * Wins over the platform's base URL.
+   */
+  baseUrl?: string | null;
+  /**
+   * Preferred for these models. Empty: serves every model of the platform.
+   */
+  models?: (string | Model)[] | null;
+  /**
+   * Higher tiers are tried first.
+   */
+  priority?: number | null;
+  /**
+   * Share of traffic within a tier.
+   */
+  weight?: number | null;
+  status: 'active' | 'disabled-manual' | 'disabled-auto';
+  disabledReason?: string | null;
+  upstreamMessage?: string | null;
+  lastError?: string | null;
+  lastErrorAt?: string | null;
+  lastCheckedAt?: string | null;
+  /**
+   * Where the provider reports one.
+   */
+  balance?: number | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "api-keys".
+ */
+export interface ApiKey {
+  id: string;
+  name: string;
+  /**
+   * Customers always own the keys they create.
+   */
+  owner: string | User;
+  fingerprint?: string | null;
+  prefix?: string | null;
+  status: 'active' | 'disabled';
+  /**
+   * Empty: never expires.
+   */
+  expiresAt?: string | null;
+  /**
+   * Allowed model names or wildcards such as gpt-4o*. Empty: every model.
+   */
+  models?: string[] | null;
+  /**
+   * Addresses or CIDR ranges (IPv4 or IPv6). Empty: any address.
+   */
+  ipAllowList?: string[] | null;
+  /**
+   * Empty: no limit.
+   */
+  rpmLimit?: number | null;
+  /**
+   * Empty: no limit.
+   */
+  tpmLimit?: number | null;
+  lastUsedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "media".
  */
 export interface Media {
@@ -274,6 +396,36 @@ export interface Media {
   height?: number | null;
   focalX?: number | null;
   focalY?: number | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "usage-logs".
+ */
+export interface UsageLog {
+  id: string;
+  requestId?: string | null;
+  owner?: (string | null) | User;
+  apiKey?: (string | null) | ApiKey;
+  endpoint?: string | null;
+  model?: string | null;
+  upstreamModel?: string | null;
+  platform?: (string | null) | Platform;
+  providerKey?: (string | null) | ProviderKey;
+  stream?: boolean | null;
+  status: 'success' | 'error' | 'client-aborted';
+  httpStatus?: number | null;
+  error?: string | null;
+  promptTokens?: number | null;
+  completionTokens?: number | null;
+  cachedTokens?: number | null;
+  characters?: number | null;
+  usageSource?: ('upstream' | 'counted') | null;
+  attempts?: number | null;
+  latencyMs?: number | null;
+  ttfbMs?: number | null;
+  ip?: string | null;
+  updatedAt: string;
+  createdAt: string;
 }
 /**
  * Every create, update, delete, sign-in and export by staff and customers. Read-only.
@@ -450,8 +602,20 @@ export interface PayloadLockedDocument {
         value: string | Model;
       } | null)
     | ({
+        relationTo: 'provider-keys';
+        value: string | ProviderKey;
+      } | null)
+    | ({
+        relationTo: 'api-keys';
+        value: string | ApiKey;
+      } | null)
+    | ({
         relationTo: 'media';
         value: string | Media;
+      } | null)
+    | ({
+        relationTo: 'usage-logs';
+        value: string | UsageLog;
       } | null)
     | ({
         relationTo: 'audit-logs';
@@ -567,8 +731,18 @@ export interface UsersSelect<T extends boolean = true> {
  */
 export interface PlatformsSelect<T extends boolean = true> {
   name?: T;
+  preset?: T;
   kind?: T;
   baseUrl?: T;
+  apiVersion?: T;
+  extraHeaders?:
+    | T
+    | {
+        name?: T;
+        value?: T;
+        id?: T;
+      };
+  routing?: T;
   status?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -591,6 +765,48 @@ export interface ModelsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "provider-keys_select".
+ */
+export interface ProviderKeysSelect<T extends boolean = true> {
+  name?: T;
+  platform?: T;
+  key?: T;
+  keyHint?: T;
+  baseUrl?: T;
+  models?: T;
+  priority?: T;
+  weight?: T;
+  status?: T;
+  disabledReason?: T;
+  upstreamMessage?: T;
+  lastError?: T;
+  lastErrorAt?: T;
+  lastCheckedAt?: T;
+  balance?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "api-keys_select".
+ */
+export interface ApiKeysSelect<T extends boolean = true> {
+  name?: T;
+  owner?: T;
+  fingerprint?: T;
+  prefix?: T;
+  status?: T;
+  expiresAt?: T;
+  models?: T;
+  ipAllowList?: T;
+  rpmLimit?: T;
+  tpmLimit?: T;
+  lastUsedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "media_select".
  */
 export interface MediaSelect<T extends boolean = true> {
@@ -606,6 +822,35 @@ export interface MediaSelect<T extends boolean = true> {
   height?: T;
   focalX?: T;
   focalY?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "usage-logs_select".
+ */
+export interface UsageLogsSelect<T extends boolean = true> {
+  requestId?: T;
+  owner?: T;
+  apiKey?: T;
+  endpoint?: T;
+  model?: T;
+  upstreamModel?: T;
+  platform?: T;
+  providerKey?: T;
+  stream?: T;
+  status?: T;
+  httpStatus?: T;
+  error?: T;
+  promptTokens?: T;
+  completionTokens?: T;
+  cachedTokens?: T;
+  characters?: T;
+  usageSource?: T;
+  attempts?: T;
+  latencyMs?: T;
+  ttfbMs?: T;
+  ip?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -68,5 +68,4 @@ export const AuditLogs: CollectionConfig = {
       admin: { description: 'Changed fields with old and new values; secrets show as ***.' },
     },
   ],
-  indexes: [{ fields: ['createdAt'] }],
 }

@@ -70,6 +70,13 @@ const schema = z
       })
     }
     if (env.NODE_ENV !== 'production') return
+    if (!env.MODELGATE_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MODELGATE_ENCRYPTION_KEY'],
+        message: 'is required in production (generate one with: openssl rand -hex 32)',
+      })
+    }
     if (!env.PAYLOAD_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['PAYLOAD_SECRET'], message: 'is required in production' })
     } else if (env.PAYLOAD_SECRET.length < MIN_SECRET_LENGTH) {

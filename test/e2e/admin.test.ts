@@ -92,6 +92,7 @@ async function startApp(databaseFile: string, log: WriteStream): Promise<AppProc
     HOST: '127.0.0.1',
     DATABASE_URL: `file:${databaseFile}`,
     PAYLOAD_SECRET: randomBytes(32).toString('hex'),
+    MODELGATE_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     LOG_LEVEL: 'warn',

@@ -246,8 +246,8 @@ describe('the audit log itself', () => {
     expect(csv.status).toBe(200)
     expect(csv.headers.get('content-type')).toContain('text/csv')
     const text = await csv.text()
-    expect(text.split('\r\n')[0]).toBe('id,name,kind,baseUrl,status,updatedAt,createdAt')
-    expect(text).toContain('Demo,demo')
+    expect(text.split('\r\n')[0]).toBe('id,name,preset,kind,baseUrl,apiVersion,routing,status,updatedAt,createdAt')
+    expect(text).toContain(',Demo,,demo,')
     const kinds = await server.payload.find({
       collection: 'audit-logs',
       where: { actorEmail: { equals: 'auditor@audit.test' } },

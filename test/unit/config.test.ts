@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { ConfigError, DEFAULT_DATABASE_URL, loadConfig } from '../../src/config/env'
 
 const SECRET = 'a-production-secret-of-at-least-32-chars'
+const KEY = 'ab'.repeat(32)
 
 function errorOf(env: Record<string, string>): string {
   try {
@@ -46,15 +47,21 @@ describe('loadConfig', () => {
   })
 
   it('requires PAYLOAD_SECRET in production', () => {
-    expect(errorOf({ NODE_ENV: 'production' })).toBe('Invalid configuration: PAYLOAD_SECRET is required in production')
+    expect(errorOf({ NODE_ENV: 'production', MODELGATE_ENCRYPTION_KEY: KEY })).toBe('Invalid configuration: PAYLOAD_SECRET is required in production')
   })
 
   it('rejects a short PAYLOAD_SECRET in production', () => {
-    expect(errorOf({ NODE_ENV: 'production', PAYLOAD_SECRET: 'short' })).toMatch(/^Invalid configuration: PAYLOAD_SECRET must be at least 32 characters/)
+    expect(errorOf({ NODE_ENV: 'production', PAYLOAD_SECRET: 'short', MODELGATE_ENCRYPTION_KEY: KEY })).toMatch(/^Invalid configuration: PAYLOAD_SECRET must be at least 32 characters/)
   })
 
   it('accepts a long PAYLOAD_SECRET in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production', PAYLOAD_SECRET: SECRET }).PAYLOAD_SECRET).toBe(SECRET)
+    expect(loadConfig({ NODE_ENV: 'production', PAYLOAD_SECRET: SECRET, MODELGATE_ENCRYPTION_KEY: KEY }).PAYLOAD_SECRET).toBe(SECRET)
+  })
+
+  it('requires MODELGATE_ENCRYPTION_KEY in production', () => {
+    expect(errorOf({ NODE_ENV: 'production', PAYLOAD_SECRET: SECRET })).toBe(
+      'Invalid configuration: MODELGATE_ENCRYPTION_KEY is required in production (generate one with: openssl rand -hex 32)',
+    )
   })
 
   it.each(['abc', '70000', '-1', '3.5'])('rejects PORT=%s', (port) => {

@@ -1,5 +1,6 @@
 import * as migration_20261122_014847_initial from './20261122_014847_initial';
 import * as migration_20261122_020526_jobs from './20261122_020526_jobs';
+import * as migration_20261122_023030_catalog from './20261122_023030_catalog';
 
 export const migrations = [
   {
@@ -10,6 +11,11 @@ export const migrations = [
   {
     up: migration_20261122_020526_jobs.up,
     down: migration_20261122_020526_jobs.down,
-    name: '20261122_020526_jobs'
+    name: '20261122_020526_jobs',
+  },
+  {
+    up: migration_20261122_023030_catalog.up,
+    down: migration_20261122_023030_catalog.down,
+    name: '20261122_023030_catalog'
   },
 ];

@@ -1,5 +1,6 @@
 import * as migration_20261122_014842_initial from './20261122_014842_initial';
 import * as migration_20261122_020536_jobs from './20261122_020536_jobs';
+import * as migration_20261122_023026_catalog from './20261122_023026_catalog';
 
 export const migrations = [
   {
@@ -10,6 +11,11 @@ export const migrations = [
   {
     up: migration_20261122_020536_jobs.up,
     down: migration_20261122_020536_jobs.down,
-    name: '20261122_020536_jobs'
+    name: '20261122_020536_jobs',
+  },
+  {
+    up: migration_20261122_023026_catalog.up,
+    down: migration_20261122_023026_catalog.down,
+    name: '20261122_023026_catalog'
   },
 ];

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto'
+
+import type { CollectionAfterOperationHook, CollectionBeforeChangeHook, CollectionConfig } from 'payload'
+
+import { byMatrixOrOwner, customerOrStaffCan } from '../access/owner'
+import { staffField } from '../access/staff'
+import type { Secrets } from '../lib/secrets'
+
+const KEY_PREFIX = 'sk-'
+const CREATED_KEY = 'modelgate.createdApiKey'
+
+/** 48 characters of [A-Za-z0-9]: 285 bits, in the `sk-…` shape OpenAI clients expect. */
+export function generateApiKey(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+  const bytes = randomBytes(64)
+  let body = ''
+  for (const byte of bytes) {
+    // 248 = 4 × 62: rejecting higher bytes keeps every character equally likely.
+    if (byte < 248) body += alphabet[byte % 62]
+    if (body.length === 48) break
+  }
+  return KEY_PREFIX + body.padEnd(48, alphabet[bytes[0]! % 62])
+}
+
+/**
+ * A customer's key to the relay. The secret is generated on create, returned once in that
+ * response, and stored only as an HMAC fingerprint.
+ */
+export function apiKeys(secrets: Secrets): CollectionConfig {
+  const issueKey: CollectionBeforeChangeHook = ({ data, operation, req }) => {
+    const owned = req.user?.collection === 'users' ? { ...data, owner: req.user.id } : data
+    if (operation !== 'create') {
+      const { fingerprint: _f, prefix: _p, ...rest } = owned
+      return rest
+    }
+    const key = generateApiKey()
+    req.context[CREATED_KEY] = key
+    return { ...owned, fingerprint: secrets.fingerprint(key), prefix: `${key.slice(0, 7)}…${key.slice(-4)}` }
+  }
+
+  const showKeyOnce: CollectionAfterOperationHook = ({ operation, req, result }) => {
+    if (operation !== 'create' || !req.context[CREATED_KEY]) return result
+    return { ...(result as object), key: req.context[CREATED_KEY] } as typeof result
+  }
+
+  return {
+    slug: 'api-keys',
+    labels: { singular: 'API key', plural: 'API keys' },
+    admin: {
+      useAsTitle: 'name',
+      defaultColumns: ['name', 'owner', 'prefix', 'status', 'expiresAt', 'lastUsedAt'],
+      group: 'Customers',
+    },
+    access: {
+      read: byMatrixOrOwner('api-keys', 'read'),
+      create: customerOrStaffCan('api-keys', 'create'),
+      update: byMatrixOrOwner('api-keys', 'update'),
+      delete: byMatrixOrOwner('api-keys', 'delete'),
+    },
+    hooks: { beforeChange: [issueKey], afterOperation: [showKeyOnce] },
+    fields: [
+      { name: 'name', type: 'text', required: true },
+      {
+        name: 'owner',
+        type: 'relationship',
+        relationTo: 'users',
+        required: true,
+        index: true,
+        access: { update: staffField },
+        admin: { description: 'Customers always own the keys they create.' },
+      },
+      {
+        name: 'fingerprint',
+        type: 'text',
+        unique: true,
+        index: true,
+        custom: { secret: true },
+        // Set by issueKey alone: it overwrites any submitted value on create and drops it on update.
+        access: { read: () => false },
+        admin: { hidden: true },
+      },
+      { name: 'prefix', label: 'Key', type: 'text', admin: { readOnly: true } },
+      {
+        name: 'status',
+        type: 'select',
+        required: true,
+        defaultValue: 'active',
+        options: [
+          { value: 'active', label: 'Active' },
+          { value: 'disabled', label: 'Disabled' },
+        ],
+      },
+      { name: 'expiresAt', type: 'date', admin: { description: 'Empty: never expires.' } },
+      {
+        name: 'models',
+        type: 'text',
+        hasMany: true,
+        admin: { description: 'Allowed model names or wildcards such as gpt-4o*. Empty: every model.' },
+      },
+      {
+        name: 'ipAllowList',
+        label: 'IP allow-list',
+        type: 'text',
+        hasMany: true,
+        admin: { description: 'Addresses or CIDR ranges (IPv4 or IPv6). Empty: any address.' },
+      },
+      { name: 'rpmLimit', label: 'Requests per minute', type: 'number', min: 0, admin: { description: 'Empty: no limit.' } },
+      { name: 'tpmLimit', label: 'Tokens per minute', type: 'number', min: 0, admin: { description: 'Empty: no limit.' } },
+      { name: 'lastUsedAt', type: 'date', admin: { readOnly: true } },
+    ],
+  }
+}

@@ -1,7 +1,8 @@
-import type { CollectionConfig } from 'payload'
+import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionConfig } from 'payload'
 
 import { exportEndpoint } from '../endpoints/export'
 import { auditAfterChange, auditAfterDelete } from '../hooks/audit'
+import { catalogChangedAfterChange, catalogChangedAfterDelete } from '../hooks/catalog-changed'
 import type { Secrets } from '../lib/secrets'
 import { Admins } from './Admins'
 import { apiKeys } from './ApiKeys'
@@ -18,22 +19,37 @@ function records(collection: CollectionConfig): CollectionConfig {
   return { ...collection, endpoints: [...(collection.endpoints || []), exportEndpoint] }
 }
 
-/** Every change to a staff-managed collection is audited and its list can be exported. */
-export function staffManaged(collection: CollectionConfig): CollectionConfig {
+/** Runs `afterChange` and `afterDelete` after the collection's own hooks. */
+function alsoAfter(
+  collection: CollectionConfig,
+  afterChange: CollectionAfterChangeHook,
+  afterDelete: CollectionAfterDeleteHook,
+): CollectionConfig {
   const hooks = collection.hooks ?? {}
-  return records({
+  return {
     ...collection,
     hooks: {
       ...hooks,
-      afterChange: [...(hooks.afterChange ?? []), auditAfterChange],
-      afterDelete: [...(hooks.afterDelete ?? []), auditAfterDelete],
+      afterChange: [...(hooks.afterChange ?? []), afterChange],
+      afterDelete: [...(hooks.afterDelete ?? []), afterDelete],
     },
-  })
+  }
+}
+
+/** Every change to a staff-managed collection is audited and its list can be exported. */
+export function staffManaged(collection: CollectionConfig): CollectionConfig {
+  return records(alsoAfter(collection, auditAfterChange, auditAfterDelete))
+}
+
+/** A change to what the relay serves rebuilds its in-memory catalog. */
+function servedByRelay(collection: CollectionConfig): CollectionConfig {
+  return alsoAfter(collection, catalogChangedAfterChange, catalogChangedAfterDelete)
 }
 
 export function buildCollections(secrets: Secrets): CollectionConfig[] {
+  const catalog = [Platforms, Models, providerKeys(secrets), apiKeys(secrets)].map(servedByRelay)
   return [
-    ...[Admins, Users, Platforms, Models, providerKeys(secrets), apiKeys(secrets), Media].map(staffManaged),
+    ...[Admins, Users, ...catalog, Media].map(staffManaged),
     ...[UsageLogs, AuditLogs].map(records),
   ]
 }

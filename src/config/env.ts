@@ -59,6 +59,11 @@ const schema = z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes); generate one with: openssl rand -hex 32')
       .optional(),
+    RELAY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    RELAY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    RELAY_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+    RELAY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+    RELAY_MAX_BODY_MB: z.coerce.number().min(0.001).max(512).default(20),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

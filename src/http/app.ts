@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
 import type { AppConfig } from '../config/env'
+import type { Gateway } from '../relay/gateway'
 import { relayRouter } from '../relay/router'
 import { clientIpHeader } from './client-ip'
 import { healthz, readyz } from './health'
@@ -12,6 +13,8 @@ export type AppOptions = {
   payload: Payload
   config: Pick<AppConfig, 'TRUST_PROXY'>
   redis: Redis | null
+  gateway?: Gateway
+  maxBodyBytes?: number
   /** Next's request handler (admin panel, chat app); omitted when serving the API alone, as in tests. */
   next?: RequestHandler
 }
@@ -19,7 +22,7 @@ export type AppOptions = {
 /** Paths under /api that Next serves itself rather than Payload's REST handler. */
 const NEXT_API_PATHS = /^\/api\/(graphql|graphql-playground)(\/|$)/
 
-export function createApp({ payload, config, redis, next }: AppOptions) {
+export function createApp({ payload, config, redis, gateway, maxBodyBytes, next }: AppOptions) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', config.TRUST_PROXY)
@@ -27,7 +30,7 @@ export function createApp({ payload, config, redis, next }: AppOptions) {
 
   app.get('/healthz', healthz)
   app.get('/readyz', readyz(payload, redis))
-  app.use('/v1', relayRouter())
+  app.use('/v1', relayRouter(gateway?.relay, { catalog: gateway?.catalog, maxBodyBytes }))
 
   const rest = payloadRest(payload.config)
   app.use('/api', (req, res, nextFn) => {

@@ -10,8 +10,9 @@ import { createPayloadConfig } from '../payload-config'
 import { seed } from '../seed'
 import { createApp } from './app'
 import { createRedis } from '../lib/redis'
+import { createGateway, type Gateway } from '../relay/gateway'
 
-export type Running = { server: Server; payload: Payload; config: AppConfig; close: () => Promise<void> }
+export type Running = { server: Server; payload: Payload; config: AppConfig; gateway: Gateway; close: () => Promise<void> }
 
 /**
  * Starts Modelgate: schema migrations, first-run seed, then one HTTP server where express takes
@@ -31,7 +32,9 @@ export async function startServer(options: { withNext?: boolean; env?: NodeJS.Pr
   }
   const handle = nextApp?.getRequestHandler()
   const redis = createRedis(config.REDIS_URL)
-  const app = createApp({ payload, config, redis, next: handle ? (req, res) => void handle(req, res) : undefined })
+  const gateway = await createGateway(payload, config, redis)
+  const maxBodyBytes = Math.round(config.RELAY_MAX_BODY_MB * 1024 * 1024)
+  const app = createApp({ payload, config, redis, gateway, maxBodyBytes, next: handle ? (req, res) => void handle(req, res) : undefined })
 
   const server = createServer(app)
   if (dev && nextApp) server.on('upgrade', nextApp.getUpgradeHandler())
@@ -46,8 +49,9 @@ export async function startServer(options: { withNext?: boolean; env?: NodeJS.Pr
     server.closeIdleConnections()
     await closed
     await nextApp?.close()
+    await gateway.close()
     redis?.disconnect()
     await closeDatabase(payload)
   }
-  return { server, payload, config, close }
+  return { server, payload, config, gateway, close }
 }

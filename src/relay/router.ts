@@ -1,17 +1,97 @@
-import { Router } from 'express'
+import express, { Router, type NextFunction, type Request, type Response } from 'express'
 
-import { openAIError } from './errors'
+import { matchesAny } from './wildcard'
+import { RelayError, openAIError } from './errors'
+import { validateChatRequest, writeOpenAIStream, type Relay, type RelayCall } from './relay'
+import type { Catalog } from './catalog'
+
+/** The client's address as express resolved it (TRUST_PROXY aware), and an abort on disconnect. */
+function relayCall(req: Request, res: Response): RelayCall {
+  const controller = new AbortController()
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort()
+  })
+  return { body: req.body, headers: req.headers, ip: (req.ip ?? '').replace(/^::ffff:/, ''), signal: controller.signal }
+}
+
+function sendError(res: Response, error: unknown) {
+  if (res.headersSent) {
+    // Mid-stream: the status is gone, so the error travels as a last event.
+    const message = error instanceof Error ? error.message : 'stream interrupted'
+    if (!res.writableEnded) res.end(`data: ${JSON.stringify(openAIError(message, 'server_error', 'stream_interrupted'))}\n\n`)
+    return
+  }
+  if (error instanceof RelayError) return void res.status(error.status).json(error.body())
+  res.status(500).json(openAIError('The relay failed to handle this request.', 'server_error', 'internal_error'))
+}
+
+function modelList(catalog: Catalog, allowed: string[]) {
+  const names = [...catalog.modelsByName.keys()].filter((name) => allowed.length === 0 || matchesAny(allowed, name))
+  return {
+    object: 'list',
+    data: names.sort().map((id) => ({ id, object: 'model', created: 0, owned_by: 'modelgate' })),
+  }
+}
 
 /**
- * `/v1/*` belongs to the relay. Until its endpoints land every path answers 404 in OpenAI's error
- * shape, so SDK clients see a clear error rather than an HTML page from Next.
+ * `/v1/*`: OpenAI's API in front of every configured provider. Bodies over the size limit answer
+ * 413 and malformed JSON 400, both in OpenAI's error shape.
  */
-export function relayRouter() {
+export function relayRouter(relay?: Relay, options: { catalog?: () => Catalog; maxBodyBytes?: number } = {}) {
   const router = Router()
+  if (relay && options.catalog) {
+    const catalog = options.catalog
+    router.use(express.json({ limit: options.maxBodyBytes ?? 20 * 1024 * 1024, type: () => true }))
+
+    router.get('/models', (req, res) => {
+      try {
+        const { key } = relay.authorize(relayCall(req, res))
+        res.json(modelList(catalog(), key.models))
+      } catch (error) {
+        sendError(res, error)
+      }
+    })
+
+    router.post('/chat/completions', async (req, res) => {
+      const call = relayCall(req, res)
+      let run: Awaited<ReturnType<Relay['runChat']>> | undefined
+      try {
+        const request = validateChatRequest(call.body)
+        run = await relay.runChat(call, '/v1/chat/completions', request)
+        const ttfbMs = Date.now() - run.started
+        if (run.outcome.kind === 'completion') {
+          run.meter.observeCompletion(run.outcome.completion)
+          res.json(run.outcome.completion)
+        } else {
+          await writeOpenAIStream(res, run)
+        }
+        relay.logRun(run, call, '/v1/chat/completions', { status: 'success', httpStatus: 200, ttfbMs })
+      } catch (error) {
+        if (run) {
+          const aborted = call.signal.aborted
+          relay.logRun(run, call, '/v1/chat/completions', {
+            status: aborted ? 'client-aborted' : 'error',
+            httpStatus: aborted ? 499 : 502,
+            error: (error as Error).message,
+          })
+        }
+        sendError(res, error)
+      }
+    })
+  }
+
   router.use((req, res) => {
-    res
-      .status(404)
-      .json(openAIError(`Unknown API route: ${req.method} /v1${req.path}`, 'invalid_request_error', 'not_found'))
+    res.status(404).json(openAIError(`Unknown API route: ${req.method} /v1${req.path}`, 'invalid_request_error', 'not_found'))
+  })
+
+  router.use((error: { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error.type === 'entity.too.large') {
+      return void res.status(413).json(openAIError('The request body is too large.', 'invalid_request_error', 'request_too_large'))
+    }
+    if (error.type === 'entity.parse.failed') {
+      return void res.status(400).json(openAIError('The request body is not valid JSON.', 'invalid_request_error', 'invalid_json'))
+    }
+    sendError(res, error)
   })
   return router
 }

@@ -62,7 +62,7 @@ describe('provider keys', () => {
   const secrets = createSecrets(ENCRYPTION_KEY, 'unused')
 
   async function storedKey(id: string): Promise<string> {
-    const row = (await server.payload.db.findOne({ collection: 'provider-keys', where: { id: { equals: id } } })) as { key: string }
+    const row = (await server.payload.db.findOne({ collection: 'provider-keys', where: { id: { equals: id } } })) as unknown as { key: string }
     return row.key
   }
 

@@ -26,10 +26,9 @@ describe('HTTP surface', () => {
   })
 
   it.each([
-    ['GET', '/v1/models'],
-    ['POST', '/v1/chat/completions'],
+    ['GET', '/v1/engines'],
     ['POST', '/v1/anything/else'],
-  ])('reserves %s %s for the relay with a 404 in OpenAI error shape', async (method, path) => {
+  ])('answers an unknown relay route %s %s with a 404 in OpenAI error shape', async (method, path) => {
     const res = await fetch(`${server.baseUrl}${path}`, { method })
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toMatch(/application\/json/)

@@ -1,0 +1,48 @@
+import { EventEmitter } from 'node:events'
+
+import { buildCatalog, EMPTY_CATALOG, type Catalog, type CatalogRows } from './catalog'
+
+/** Collection hooks announce catalog changes here; the relay's store listens. */
+export const catalogEvents = new EventEmitter()
+export const CATALOG_CHANGED = 'changed'
+
+/**
+ * Holds the current catalog and rebuilds it after changes. Changes that arrive while a rebuild
+ * runs cause one more rebuild, so the last change is never missed; bursts are coalesced.
+ */
+export function createCatalogStore(load: () => Promise<CatalogRows>, { debounceMs = 25, onError = (_e: unknown) => {} } = {}) {
+  let catalog: Catalog = EMPTY_CATALOG
+  let loading: Promise<void> | null = null
+  let again = false
+  let timer: NodeJS.Timeout | undefined
+
+  function refresh(): Promise<void> {
+    if (loading) {
+      again = true
+      return loading
+    }
+    loading = (async () => {
+      do {
+        again = false
+        catalog = buildCatalog(await load())
+      } while (again)
+    })().finally(() => {
+      loading = null
+    })
+    return loading
+  }
+
+  function invalidate() {
+    clearTimeout(timer)
+    timer = setTimeout(() => refresh().catch(onError), debounceMs)
+  }
+
+  return {
+    current: () => catalog,
+    refresh,
+    invalidate,
+    close: () => clearTimeout(timer),
+  }
+}
+
+export type CatalogStore = ReturnType<typeof createCatalogStore>

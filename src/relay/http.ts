@@ -1,0 +1,57 @@
+import { Pool } from 'undici'
+import type { Dispatcher } from 'undici'
+
+/**
+ * One keep-alive connection pool per upstream origin, shared by every request to it. Timeouts:
+ * connect (TCP+TLS), first byte (response headers), idle (silence between body chunks).
+ */
+export type Timeouts = { connectMs: number; firstByteMs: number; idleMs: number }
+
+const pools = new Map<string, Pool>()
+
+function poolFor(origin: string, connectMs: number): Pool {
+  let pool = pools.get(origin)
+  if (!pool) {
+    pool = new Pool(origin, { connections: 256, pipelining: 1, connect: { timeout: connectMs }, keepAliveTimeout: 30_000 })
+    pools.set(origin, pool)
+  }
+  return pool
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData
+
+export function sendUpstream(args: {
+  url: string
+  headers: Record<string, string>
+  body: string | Buffer | NodeJS.ReadableStream
+  signal: AbortSignal
+  timeouts: Timeouts
+  method?: 'POST' | 'GET'
+}): Promise<UpstreamResponse> {
+  const url = new URL(args.url)
+  return poolFor(url.origin, args.timeouts.connectMs).request({
+    path: url.pathname + url.search,
+    method: args.method ?? 'POST',
+    headers: args.headers,
+    body: args.body as Dispatcher.DispatchOptions['body'],
+    signal: args.signal,
+    headersTimeout: args.timeouts.firstByteMs,
+    bodyTimeout: args.timeouts.idleMs,
+  })
+}
+
+/** Reads at most `limit` bytes of an error body, enough to judge it and show the upstream's words. */
+export async function readBounded(body: UpstreamResponse['body'], limit = 64 * 1024): Promise<string> {
+  const parts: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    if (size < limit) parts.push(chunk as Buffer)
+    size += (chunk as Buffer).length
+  }
+  return Buffer.concat(parts).toString('utf8').slice(0, limit)
+}
+
+export async function closeUpstreamPools() {
+  await Promise.all([...pools.values()].map((pool) => pool.close()))
+  pools.clear()
+}

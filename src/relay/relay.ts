@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
+
+import { errors as undiciErrors } from 'undici'
+
+import { apiKeyFromHeaders, assertModelAllowed, authenticate } from './auth'
+import { findModel, type Catalog, type CatalogApiKey, type CatalogModel } from './catalog'
+import { badRequest, RelayError } from './errors'
+import type { Timeouts } from './http'
+import { COOL_DOWN_MS, judgeUpstreamFailure } from './key-health'
+import { createUsageMeter, type UsageMeter } from './meter'
+import type { createRateLimiter } from './rate-limit'
+import { orderCandidates, type Candidate, type RoutingState } from './routing'
+import type { OpenAIRequest } from './translate/openai-types'
+import { CHAT_BY_KIND } from './upstreams'
+import { UpstreamFailure, type ChatOutcome, type StreamPiece } from './upstreams/types'
+import type { UsageRecord } from './usage'
+
+export type RelaySettings = { timeouts: Timeouts; maxAttempts: number }
+
+export type RelayDeps = {
+  catalog: () => Catalog
+  fingerprint: (apiKey: string) => string
+  routing: RoutingState & { coolDown(keyId: string, ms: number): void }
+  limits: ReturnType<typeof createRateLimiter>
+  /** Takes a refused key out of rotation now and records why (off the request path). */
+  disableKey: (keyId: string, reason: string, upstreamMessage: string) => void
+  recordUsage: (record: UsageRecord) => void
+  settings: RelaySettings
+}
+
+/** What the HTTP layer hands the relay: the parsed body and where the call came from. */
+export type RelayCall = { body: unknown; headers: IncomingHttpHeaders; ip: string; signal: AbortSignal }
+
+/** A chat answer ready to be written, with everything needed to log it. */
+export type ChatRun = {
+  outcome: ChatOutcome
+  candidate: Candidate
+  attempts: number
+  key: CatalogApiKey
+  model: CatalogModel
+  request: OpenAIRequest
+  meter: UsageMeter
+  started: number
+  requestId: string
+}
+
+function timedOut(error: unknown): boolean {
+  return (
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError
+  )
+}
+
+function asFailure(error: unknown): UpstreamFailure {
+  if (error instanceof UpstreamFailure) return error
+  if (timedOut(error)) return new UpstreamFailure(null, `timed out (${(error as Error).message})`, true)
+  return new UpstreamFailure(null, `could not reach the upstream (${(error as Error).message})`)
+}
+
+function describeKey(candidate: Candidate): string {
+  return candidate.providerKey ? `key ${candidate.providerKey.id} of ${candidate.platform.name}` : candidate.platform.name
+}
+
+export function validateChatRequest(body: unknown): OpenAIRequest {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The request body must be a JSON object.')
+  const request = body as OpenAIRequest
+  if (typeof request.model !== 'string' || !request.model) throw badRequest('you must provide a model parameter', 'model')
+  if (!Array.isArray(request.messages) || request.messages.length === 0) {
+    throw badRequest("'messages' must be a non-empty array", 'messages')
+  }
+  return request
+}
+
+export function createRelay(deps: RelayDeps) {
+  function authorize(call: RelayCall, modelName?: string) {
+    const presented = apiKeyFromHeaders(call.headers)
+    const key = authenticate(deps.catalog(), presented ? deps.fingerprint(presented) : undefined, call.ip)
+    if (modelName === undefined) return { key, model: undefined }
+    const model = findModel(deps.catalog(), modelName)
+    if (!model) {
+      throw new RelayError(404, `The model \`${modelName}\` does not exist or you do not have access to it.`, 'model_not_found', 'invalid_request_error', 'model')
+    }
+    assertModelAllowed(key, modelName)
+    deps.limits.admit(key)
+    return { key, model }
+  }
+
+  /** A failed attempt: decide the key's fate; a client error ends the request, anything else tries on. */
+  function afterFailure(candidate: Candidate, failure: UpstreamFailure) {
+    const verdict = judgeUpstreamFailure(failure.status, failure.detail)
+    const keyId = candidate.providerKey?.id
+    if (verdict === 'client-error') {
+      throw new RelayError(failure.status ?? 400, `The provider rejected the request: ${failure.detail}`, 'upstream_rejected')
+    }
+    if (!keyId) return
+    if (verdict === 'disable') deps.disableKey(keyId, `upstream answered ${failure.status}`, failure.detail)
+    else deps.routing.coolDown(keyId, failure.status === 429 ? COOL_DOWN_MS.rateLimited : COOL_DOWN_MS.failing)
+  }
+
+  function exhausted(model: CatalogModel, tried: number, last: UpstreamFailure | undefined): RelayError {
+    if (!last) {
+      return new RelayError(503, `No active provider key serves the model "${model.name}". Add or enable one under Catalog → Provider keys.`, 'no_available_provider', 'server_error')
+    }
+    const what = `All ${tried} provider attempt(s) for "${model.name}" failed; the last one ${last.message}`
+    if (last.timedOut) return new RelayError(504, what, 'upstream_timeout', 'server_error')
+    if (last.status === 429) return new RelayError(503, `${what}. The provider is rate limiting every key.`, 'upstream_rate_limited', 'server_error')
+    return new RelayError(502, what, 'upstream_error', 'server_error')
+  }
+
+  /**
+   * Tries the candidates in order until one answers. A stream counts as answered once its first
+   * piece arrived: until then nothing has reached the client and the next key can still take over.
+   */
+  async function runChat(call: RelayCall, endpoint: string, request: OpenAIRequest): Promise<ChatRun> {
+    const started = Date.now()
+    const { key, model } = authorize(call, request.model)
+    const candidates = orderCandidates(deps.catalog(), model!, deps.routing).slice(0, deps.settings.maxAttempts)
+    let last: UpstreamFailure | undefined
+    let attempts = 0
+    for (const candidate of candidates) {
+      attempts += 1
+      const attempt = new AbortController()
+      const stop = () => attempt.abort()
+      call.signal.addEventListener('abort', stop, { once: true })
+      try {
+        const outcome = await CHAT_BY_KIND[candidate.platform.kind]({ request, candidate, signal: attempt.signal, timeouts: deps.settings.timeouts })
+        const ready = outcome.kind === 'stream' ? { kind: 'stream' as const, pieces: await primed(outcome.pieces) } : outcome
+        return { outcome: ready, candidate, attempts, key, model: model!, request, meter: createUsageMeter(request.messages), started, requestId: randomUUID() }
+      } catch (error) {
+        attempt.abort()
+        if (call.signal.aborted) throw new RelayError(499, 'The client closed the request.', 'client_closed')
+        if (error instanceof RelayError) throw error
+        last = asFailure(error)
+        afterFailure(candidate, last)
+      } finally {
+        call.signal.removeEventListener('abort', stop)
+      }
+    }
+    const failure = exhausted(model!, attempts, last)
+    deps.recordUsage({
+      requestId: randomUUID(),
+      ownerId: key.ownerId,
+      apiKeyId: key.id,
+      endpoint,
+      model: request.model,
+      stream: Boolean(request.stream),
+      status: 'error',
+      httpStatus: failure.status,
+      error: failure.message,
+      attempts,
+      latencyMs: Date.now() - started,
+      ip: call.ip,
+      at: new Date(),
+    })
+    throw failure
+  }
+
+  function logRun(run: ChatRun, call: RelayCall, endpoint: string, outcome: { status: UsageRecord['status']; httpStatus: number; error?: string; ttfbMs?: number }) {
+    const usage = run.meter.result()
+    deps.limits.spend(run.key.id, usage.promptTokens + usage.completionTokens)
+    deps.recordUsage({
+      requestId: run.requestId,
+      ownerId: run.key.ownerId,
+      apiKeyId: run.key.id,
+      endpoint,
+      model: run.request.model,
+      upstreamModel: run.candidate.upstreamModel,
+      platformId: run.candidate.platform.id,
+      providerKeyId: run.candidate.providerKey?.id,
+      stream: Boolean(run.request.stream),
+      usage,
+      attempts: run.attempts,
+      latencyMs: Date.now() - run.started,
+      ip: call.ip,
+      at: new Date(),
+      ...outcome,
+    })
+  }
+
+  return { authorize, runChat, logRun, describeKey }
+}
+
+export type Relay = ReturnType<typeof createRelay>
+
+/** Waits for a stream's first piece, so a failure before any output can still fail over. */
+async function primed(pieces: AsyncIterable<StreamPiece>): Promise<AsyncIterable<StreamPiece>> {
+  const iterator = pieces[Symbol.asyncIterator]()
+  const first = await iterator.next()
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return
+      yield first.value
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value
+    },
+  }
+}
+
+/** Writes an OpenAI stream to the client as pieces arrive, honouring back-pressure. */
+export async function writeOpenAIStream(res: ServerResponse, run: ChatRun): Promise<void> {
+  if (run.outcome.kind !== 'stream') throw new Error('not a stream')
+  const clientWantsUsage = run.request.stream_options?.include_usage === true
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+  for await (const { chunk, raw } of run.outcome.pieces) {
+    run.meter.observeChunk(chunk)
+    // Usage was asked for on the client's behalf; a client that did not ask gets no usage chunk.
+    if (!clientWantsUsage && chunk.choices.length === 0) continue
+    if (!res.write(`data: ${raw ?? JSON.stringify(chunk)}\n\n`)) await new Promise((resolve) => res.once('drain', resolve))
+  }
+  res.end('data: [DONE]\n\n')
+}

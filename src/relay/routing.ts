@@ -1,0 +1,91 @@
+import type { Catalog, CatalogModel, CatalogPlatform, CatalogProviderKey } from './catalog'
+
+/** One way to serve a request: a platform, and the provider key to use there (none for the demo). */
+export type Candidate = {
+  platform: CatalogPlatform
+  providerKey: CatalogProviderKey | null
+  baseUrl: string
+  upstreamModel: string
+}
+
+export type RoutingState = {
+  isCooling(keyId: string, now: number): boolean
+  /** Round-robin position per tier; a plain Map works. */
+  turns: Map<string, number>
+}
+
+/** Orders items by weighted random sampling without replacement. */
+function weightedShuffle<T>(items: T[], weightOf: (t: T) => number, random: () => number): T[] {
+  const pool = [...items]
+  const out: T[] = []
+  while (pool.length) {
+    const total = pool.reduce((sum, item) => sum + Math.max(weightOf(item), 0), 0)
+    let pick = 0
+    if (total > 0) {
+      let r = random() * total
+      pick = pool.findIndex((item) => (r -= Math.max(weightOf(item), 0)) < 0)
+      if (pick < 0) pick = pool.length - 1
+    }
+    out.push(pool.splice(pick, 1)[0]!)
+  }
+  return out
+}
+
+function rotate<T>(items: T[], turns: Map<string, number>, tierId: string): T[] {
+  const turn = turns.get(tierId) ?? 0
+  turns.set(tierId, turn + 1)
+  const start = turn % items.length
+  return [...items.slice(start), ...items.slice(0, start)]
+}
+
+type KeyChoice = { key: CatalogProviderKey; platform: CatalogPlatform; specific: boolean }
+
+/**
+ * The keys to try, in order: keys dedicated to the model first, then by priority (higher first);
+ * within one tier weighted random, or round-robin when the platform asks for it. Keys in
+ * cool-down are left out.
+ */
+export function orderCandidates(
+  catalog: Catalog,
+  model: CatalogModel,
+  state: RoutingState,
+  now = Date.now(),
+  random: () => number = Math.random,
+): Candidate[] {
+  const upstreamModel = (requested: string) => model.upstreamName || requested
+  const candidates: Candidate[] = []
+  const choices: KeyChoice[] = []
+  for (const platformId of model.platformIds) {
+    const platform = catalog.platforms.get(platformId)!
+    if (platform.kind === 'demo') {
+      candidates.push({ platform, providerKey: null, baseUrl: '', upstreamModel: upstreamModel(model.name) })
+      continue
+    }
+    for (const key of catalog.keysByPlatform.get(platformId) ?? []) {
+      const specific = key.modelIds.includes(model.id)
+      if ((key.modelIds.length === 0 || specific) && !state.isCooling(key.id, now)) choices.push({ key, platform, specific })
+    }
+  }
+
+  const tiers = new Map<string, KeyChoice[]>()
+  for (const choice of choices) {
+    const tier = `${choice.specific ? 0 : 1}:${-choice.key.priority}`
+    tiers.set(tier, [...(tiers.get(tier) ?? []), choice])
+  }
+  const tierOrder = [...tiers.keys()].sort((a, b) => {
+    const [sa, pa] = a.split(':').map(Number)
+    const [sb, pb] = b.split(':').map(Number)
+    return sa! - sb! || pa! - pb!
+  })
+  for (const tierId of tierOrder) {
+    const tier = tiers.get(tierId)!
+    const roundRobin = tier.every((c) => c.platform.routing === 'round-robin')
+    const ordered = roundRobin
+      ? rotate(tier, state.turns, `${model.id}|${tierId}`)
+      : weightedShuffle(tier, (c) => c.key.weight, random)
+    for (const { key, platform } of ordered) {
+      candidates.push({ platform, providerKey: key, baseUrl: key.baseUrl || platform.baseUrl, upstreamModel: upstreamModel(model.name) })
+    }
+  }
+  return candidates
+}

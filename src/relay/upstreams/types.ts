@@ -1,0 +1,33 @@
+import type { Candidate } from '../routing'
+import type { OpenAIChunk, OpenAICompletion, OpenAIRequest } from '../translate/openai-types'
+import type { Timeouts } from '../http'
+
+/** A chunk as the client will see it; `raw` is the upstream's own JSON when it can be sent as is. */
+export type StreamPiece = { chunk: OpenAIChunk; raw?: string }
+
+/**
+ * What every upstream kind returns, whatever its wire format: OpenAI chat, whole or streamed.
+ * Failures before the first byte are thrown as UpstreamFailure so the relay can try the next key.
+ */
+export type ChatOutcome =
+  | { kind: 'completion'; completion: OpenAICompletion }
+  | { kind: 'stream'; pieces: AsyncIterable<StreamPiece> }
+
+export type ChatCall = {
+  request: OpenAIRequest
+  candidate: Candidate
+  signal: AbortSignal
+  timeouts: Timeouts
+}
+
+export class UpstreamFailure extends Error {
+  constructor(
+    /** The upstream's HTTP status, or null when no answer came (connect error, timeout). */
+    readonly status: number | null,
+    /** What the upstream said, for the operator and for judging the key. */
+    readonly detail: string,
+    readonly timedOut = false,
+  ) {
+    super(status === null ? detail : `upstream answered ${status}: ${detail}`)
+  }
+}

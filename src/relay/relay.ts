@@ -116,12 +116,13 @@ export function createRelay(deps: RelayDeps) {
   async function runChat(call: RelayCall, endpoint: string, request: OpenAIRequest): Promise<ChatRun> {
     const started = Date.now()
     const { key, model } = authorize(call, request.model)
-    const candidates = orderCandidates(deps.catalog(), model!, deps.routing).slice(0, deps.settings.maxAttempts)
+    const candidates = orderCandidates(deps.catalog(), model!, request.model, deps.routing).slice(0, deps.settings.maxAttempts)
     let last: UpstreamFailure | undefined
     let attempts = 0
     for (const candidate of candidates) {
       attempts += 1
       const attempt = new AbortController()
+      // Stays attached on success: a client that leaves mid-stream must close the upstream too.
       const stop = () => attempt.abort()
       call.signal.addEventListener('abort', stop, { once: true })
       try {
@@ -130,12 +131,11 @@ export function createRelay(deps: RelayDeps) {
         return { outcome: ready, candidate, attempts, key, model: model!, request, meter: createUsageMeter(request.messages), started, requestId: randomUUID() }
       } catch (error) {
         attempt.abort()
+        call.signal.removeEventListener('abort', stop)
         if (call.signal.aborted) throw new RelayError(499, 'The client closed the request.', 'client_closed')
         if (error instanceof RelayError) throw error
         last = asFailure(error)
         afterFailure(candidate, last)
-      } finally {
-        call.signal.removeEventListener('abort', stop)
       }
     }
     const failure = exhausted(model!, attempts, last)

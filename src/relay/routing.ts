@@ -48,17 +48,19 @@ type KeyChoice = { key: CatalogProviderKey; platform: CatalogPlatform; specific:
 export function orderCandidates(
   catalog: Catalog,
   model: CatalogModel,
+  requestedName: string,
   state: RoutingState,
   now = Date.now(),
   random: () => number = Math.random,
 ): Candidate[] {
-  const upstreamModel = (requested: string) => model.upstreamName || requested
+  // A wildcard model sends the name that was asked for; a mapped model its upstream name.
+  const upstreamModel = model.upstreamName || requestedName
   const candidates: Candidate[] = []
   const choices: KeyChoice[] = []
   for (const platformId of model.platformIds) {
     const platform = catalog.platforms.get(platformId)!
     if (platform.kind === 'demo') {
-      candidates.push({ platform, providerKey: null, baseUrl: '', upstreamModel: upstreamModel(model.name) })
+      candidates.push({ platform, providerKey: null, baseUrl: '', upstreamModel })
       continue
     }
     for (const key of catalog.keysByPlatform.get(platformId) ?? []) {
@@ -84,7 +86,7 @@ export function orderCandidates(
       ? rotate(tier, state.turns, `${model.id}|${tierId}`)
       : weightedShuffle(tier, (c) => c.key.weight, random)
     for (const { key, platform } of ordered) {
-      candidates.push({ platform, providerKey: key, baseUrl: key.baseUrl || platform.baseUrl, upstreamModel: upstreamModel(model.name) })
+      candidates.push({ platform, providerKey: key, baseUrl: key.baseUrl || platform.baseUrl, upstreamModel })
     }
   }
   return candidates

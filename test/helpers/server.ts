@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net'
 
 import type { Payload } from 'payload'
 
+import type { Gateway } from '../../src/relay/gateway'
+
 import { startServer } from '../../src/server'
 import { createTestDatabase } from './database'
 
@@ -11,6 +13,7 @@ export const ADMIN_PASSWORD = 'root-password-123'
 export type TestServer = {
   baseUrl: string
   payload: Payload
+  gateway: Gateway
   close: () => Promise<void>
 }
 
@@ -39,6 +42,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     payload: running.payload,
+    gateway: running.gateway,
     close: async () => {
       await running.close()
       await database.drop()

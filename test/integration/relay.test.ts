@@ -1,0 +1,319 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import OpenAI from 'openai'
+
+import { DEMO_MODEL_NAME } from '../../src/seed'
+import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
+import { startTestServer, type TestServer } from '../helpers/server'
+
+/**
+ * The relay driven by the official `openai` client over HTTP, in front of a local fake provider
+ * that speaks OpenAI's wire format.
+ */
+
+let server: TestServer
+let upstream: FakeUpstream
+let client: OpenAI
+let customerKey: string
+let customerId: string
+
+async function createPlatform(name: string) {
+  return server.payload.create({
+    collection: 'platforms',
+    data: { name, kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' },
+  })
+}
+
+async function createModel(name: string, platformId: string, upstreamName?: string) {
+  return server.payload.create({
+    collection: 'models',
+    data: { name, platforms: [platformId], upstreamName, kind: 'chat', status: 'active' },
+  })
+}
+
+async function createProviderKey(platformId: string, key: string, priority = 0) {
+  return server.payload.create({
+    collection: 'provider-keys',
+    data: { name: key, platform: platformId, key, priority, weight: 1, status: 'active' },
+  })
+}
+
+async function createApiKey(data: Record<string, unknown> = {}): Promise<string> {
+  const doc = await server.payload.create({
+    collection: 'api-keys',
+    data: { name: 'test', owner: customerId, status: 'active', ...data },
+  })
+  return (doc as unknown as { key: string }).key
+}
+
+/** Catalog rebuilds are debounced; wait for the current one to land. */
+async function catalogSettled() {
+  await new Promise((resolve) => setTimeout(resolve, 60))
+  await server.gateway.store.refresh()
+}
+
+async function usageLogs(where: Record<string, unknown> = {}) {
+  await server.gateway.usage.flush()
+  const { docs } = await server.payload.find({ collection: 'usage-logs', where: where as never, sort: '-createdAt', limit: 50 })
+  return docs
+}
+
+beforeAll(async () => {
+  upstream = await startFakeOpenAI()
+  server = await startTestServer({ RELAY_FIRST_BYTE_TIMEOUT_MS: '800', RELAY_MAX_BODY_MB: '0.05' })
+  const customer = await server.payload.create({ collection: 'users', data: { email: 'dev@relay.test', password: 'relay-password-1' } })
+  customerId = customer.id
+
+  const main = await createPlatform('Fake OpenAI')
+  await createModel('gpt-test', main.id, 'gpt-upstream')
+  await createModel('gpt-4-gizmo-*', main.id)
+  await createProviderKey(main.id, 'sk-good')
+
+  const failover = await createPlatform('Failover')
+  await createModel('gpt-failover', failover.id)
+  await createProviderKey(failover.id, 'sk-revoked', 10)
+  await createProviderKey(failover.id, 'sk-good', 0)
+
+  const busy = await createPlatform('Busy')
+  await createModel('gpt-busy', busy.id)
+  await createProviderKey(busy.id, 'sk-busy', 1)
+  await createProviderKey(busy.id, 'sk-down', 0)
+
+  const stalled = await createPlatform('Stalled')
+  await createModel('gpt-stall', stalled.id)
+  await createProviderKey(stalled.id, 'sk-stall')
+
+  const slow = await createPlatform('Slow')
+  await createModel('gpt-slow', slow.id)
+  await createProviderKey(slow.id, 'sk-slow')
+
+  const empty = await createPlatform('Empty')
+  await createModel('gpt-nokeys', empty.id)
+
+  customerKey = await createApiKey()
+  await catalogSettled()
+  client = new OpenAI({ apiKey: customerKey, baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
+}, 120_000)
+
+afterAll(async () => {
+  await server?.close()
+  await upstream?.close()
+})
+
+describe('chat completions', () => {
+  it('answers without streaming, with the upstream name sent upstream and usage logged', async () => {
+    const completion = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] })
+    expect(completion.choices[0]!.message.content).toBe('Hello from the fake upstream, streamed in pieces.')
+    expect(upstream.requests.at(-1)!.body.model).toBe('gpt-upstream')
+    const [log] = await usageLogs({ model: { equals: 'gpt-test' } })
+    expect(log).toMatchObject({
+      status: 'success',
+      stream: false,
+      upstreamModel: 'gpt-upstream',
+      promptTokens: 11,
+      completionTokens: 9,
+      cachedTokens: 3,
+      usageSource: 'upstream',
+    })
+  })
+
+  it('streams pieces as they come, asking the upstream for usage without passing it on', async () => {
+    const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true })
+    const pieces: string[] = []
+    for await (const chunk of stream) {
+      expect(chunk.usage ?? null).toBeNull()
+      if (chunk.choices[0]?.delta.content) pieces.push(chunk.choices[0].delta.content)
+    }
+    expect(pieces.length).toBeGreaterThan(3)
+    expect(pieces.join('')).toBe('Hello from the fake upstream, streamed in pieces.')
+    expect(upstream.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true })
+    const [log] = await usageLogs({ model: { equals: 'gpt-test' }, stream: { equals: true } })
+    expect(log).toMatchObject({ status: 'success', promptTokens: 11, completionTokens: 9, usageSource: 'upstream' })
+  })
+
+  it('passes the usage chunk to a client that asked for it', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    })
+    let usage: OpenAI.CompletionUsage | null | undefined
+    for await (const chunk of stream) usage = chunk.usage ?? usage
+    expect(usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 9 })
+  })
+
+  it('passes tools through and returns tool calls', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+    })
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls')
+    expect(completion.choices[0]!.message.tool_calls![0]).toMatchObject({ function: { name: 'get_weather', arguments: '{"city":"Paris"}' } })
+    expect(upstream.requests.at(-1)!.body.tools[0].function.name).toBe('get_weather')
+  })
+
+  it('passes vision content parts and JSON mode through unchanged', async () => {
+    const content: OpenAI.Chat.ChatCompletionContentPart[] = [
+      { type: 'text', text: 'What is this?' },
+      { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+    ]
+    await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content }], response_format: { type: 'json_object' } })
+    const sent = upstream.requests.at(-1)!.body
+    expect(sent.messages[0].content).toEqual(content)
+    expect(sent.response_format).toEqual({ type: 'json_object' })
+  })
+
+  it('serves wildcard models under the requested name', async () => {
+    await client.chat.completions.create({ model: 'gpt-4-gizmo-abc123', messages: [{ role: 'user', content: 'Hi' }] })
+    expect(upstream.requests.at(-1)!.body.model).toBe('gpt-4-gizmo-abc123')
+  })
+
+  it('answers with the offline Demo model', async () => {
+    const stream = await client.chat.completions.create({ model: DEMO_MODEL_NAME, messages: [{ role: 'user', content: 'Ping' }], stream: true })
+    let text = ''
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
+    expect(text).toContain('"Ping"')
+  })
+})
+
+describe('models', () => {
+  it('lists what the key may use', async () => {
+    const ids = (await client.models.list()).data.map((m) => m.id)
+    expect(ids).toEqual(expect.arrayContaining(['gpt-test', DEMO_MODEL_NAME]))
+    const limited = new OpenAI({ apiKey: await createApiKey({ models: ['gpt-t*'] }), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
+    await catalogSettled()
+    expect((await limited.models.list()).data.map((m) => m.id)).toEqual(['gpt-test'])
+  })
+})
+
+describe('errors in OpenAI shape', () => {
+  it('rejects a bad key with AuthenticationError', async () => {
+    const bad = new OpenAI({ apiKey: 'sk-not-a-key', baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
+    await expect(bad.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    )
+  })
+
+  it('accepts the key as x-api-key too', async () => {
+    const res = await fetch(`${server.baseUrl}/v1/models`, { headers: { 'x-api-key': customerKey } })
+    expect(res.status).toBe(200)
+  })
+
+  it('answers an unknown model with NotFoundError', async () => {
+    const error = await client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e)
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError)
+    expect(error.code).toBe('model_not_found')
+  })
+
+  it('answers a model outside the key allow-list with PermissionDeniedError', async () => {
+    const limited = new OpenAI({ apiKey: await createApiKey({ models: ['gpt-test'] }), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
+    await catalogSettled()
+    const error = await limited.chat.completions.create({ model: DEMO_MODEL_NAME, messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e)
+    expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError)
+    expect(error.code).toBe('model_not_allowed')
+  })
+
+  it('answers a request without messages with BadRequestError', async () => {
+    const error = await client.chat.completions.create({ model: 'gpt-test', messages: [] }).catch((e) => e)
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError)
+  })
+
+  it('answers malformed JSON with 400 and an oversized body with 413', async () => {
+    const post = (body: string) =>
+      fetch(`${server.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${customerKey}`, 'content-type': 'application/json' },
+        body,
+      })
+    const malformed = await post('{"model": "gpt-test", "messages": [')
+    expect(malformed.status).toBe(400)
+    expect(await malformed.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_json' } })
+    const huge = await post(JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }))
+    expect(huge.status).toBe(413)
+    expect(await huge.json()).toMatchObject({ error: { code: 'request_too_large' } })
+  })
+
+  it('answers a key over its requests-per-minute limit with RateLimitError', async () => {
+    const limited = new OpenAI({ apiKey: await createApiKey({ rpmLimit: 1 }), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
+    await catalogSettled()
+    await limited.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] })
+    const error = await limited.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e)
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError)
+    expect(error.code).toBe('rate_limit_exceeded')
+  })
+
+  it('refuses a disabled or expired key', async () => {
+    for (const data of [{ status: 'disabled' }, { expiresAt: new Date(Date.now() - 1000).toISOString() }]) {
+      const key = new OpenAI({ apiKey: await createApiKey(data), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
+      await catalogSettled()
+      await expect(key.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError)
+    }
+  })
+
+  it('refuses a key used from an address outside its allow-list', async () => {
+    const key = new OpenAI({ apiKey: await createApiKey({ ipAllowList: ['10.0.0.0/8'] }), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
+    await catalogSettled()
+    await expect(key.models.list()).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError)
+  })
+})
+
+describe('failover', () => {
+  it('disables a refused key and serves the request with the next one, unnoticed', async () => {
+    const completion = await client.chat.completions.create({ model: 'gpt-failover', messages: [{ role: 'user', content: 'Hi' }] })
+    expect(completion.choices[0]!.message.content).toContain('fake upstream')
+    const keys = upstream.requests.slice(-2).map((r) => r.key)
+    expect(keys).toEqual(['sk-revoked', 'sk-good'])
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const { docs } = await server.payload.find({ collection: 'provider-keys', where: { name: { equals: 'sk-revoked' } } })
+    expect(docs[0]).toMatchObject({ status: 'disabled-auto', disabledReason: 'upstream answered 401' })
+    expect(docs[0]!.upstreamMessage).toContain('Incorrect API key provided')
+    const [log] = await usageLogs({ model: { equals: 'gpt-failover' } })
+    expect(log).toMatchObject({ status: 'success', attempts: 2 })
+  })
+
+  it('answers with the documented error when every key fails, keeping the provider meaning', async () => {
+    const error = await client.chat.completions.create({ model: 'gpt-busy', messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e)
+    expect(error).toBeInstanceOf(OpenAI.APIError)
+    expect(error.status).toBe(502)
+    expect(error.code).toBe('upstream_error')
+    expect(error.message).toMatch(/All 2 provider attempt\(s\) for "gpt-busy" failed/)
+    expect(error.message).toContain('overloaded')
+    const [log] = await usageLogs({ model: { equals: 'gpt-busy' } })
+    expect(log).toMatchObject({ status: 'error', httpStatus: 502 })
+  })
+
+  it('answers 503 when no key serves the model', async () => {
+    const error = await client.chat.completions.create({ model: 'gpt-nokeys', messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e)
+    expect(error.status).toBe(503)
+    expect(error.code).toBe('no_available_provider')
+  })
+
+  it('times out a stalled upstream with 504', async () => {
+    const started = Date.now()
+    const error = await client.chat.completions.create({ model: 'gpt-stall', messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e)
+    expect(error.status).toBe(504)
+    expect(error.code).toBe('upstream_timeout')
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('closes the upstream socket within a second when the client goes away', async () => {
+    const controller = new AbortController()
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-slow', messages: [{ role: 'user', content: 'Hi' }], stream: true },
+      { signal: controller.signal },
+    )
+    const index = upstream.requests.length - 1
+    const reading = (async () => {
+      for await (const _ of stream) controller.abort()
+    })().catch(() => undefined)
+    await reading
+    const abortedAt = Date.now()
+    while (!upstream.closedSockets.includes(index) && Date.now() - abortedAt < 1000) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(upstream.closedSockets).toContain(index)
+    const [log] = await usageLogs({ model: { equals: 'gpt-slow' } })
+    expect(log).toMatchObject({ status: 'client-aborted' })
+  })
+})

@@ -1,5 +1,8 @@
 import { countTokens } from 'gpt-tokenizer'
 
+import type { AnthropicStreamEvent, AnthropicUsage } from './translate/anthropic-types'
+
+type AnthropicUsageReport = { [K in keyof AnthropicUsage]?: number | null }
 import type { OpenAIChunk, OpenAICompletion, OpenAIMessage, OpenAIUsage } from './translate/openai-types'
 
 export type MeteredUsage = {
@@ -48,6 +51,25 @@ export function createUsageMeter(messages: OpenAIMessage[]) {
         for (const call of choice.message.tool_calls ?? []) deliver(call.function.arguments)
       }
     },
+    /** Anthropic reports input on message_start and the running output count on message_delta. */
+    observeAnthropic(usage: AnthropicUsageReport | undefined) {
+      if (!usage) return
+      const cacheRead = usage.cache_read_input_tokens ?? reported?.prompt_tokens_details?.cached_tokens ?? 0
+      const prompt =
+        usage.input_tokens != null
+          ? usage.input_tokens + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0)
+          : (reported?.prompt_tokens ?? 0)
+      const completion = usage.output_tokens ?? reported?.completion_tokens ?? 0
+      reported = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cacheRead } }
+    },
+    observeAnthropicEvent(event: AnthropicStreamEvent) {
+      if (event.type === 'message_start') this.observeAnthropic(event.message.usage)
+      else if (event.type === 'message_delta') this.observeAnthropic(event.usage)
+      else if (event.type === 'content_block_delta') {
+        deliver(event.delta.type === 'text_delta' ? event.delta.text : event.delta.type === 'input_json_delta' ? event.delta.partial_json : '')
+      }
+    },
+    observeText: deliver,
     /** Whether anything reached the client: an answer with no output is not charged. */
     delivered: () => counted > 0,
     result(): MeteredUsage {

@@ -11,9 +11,10 @@ import { COOL_DOWN_MS, judgeUpstreamFailure } from './key-health'
 import { createUsageMeter, type UsageMeter } from './meter'
 import type { createRateLimiter } from './rate-limit'
 import { orderCandidates, type Candidate, type RoutingState } from './routing'
+import type { AnthropicRequest } from './translate/anthropic-types'
 import type { OpenAIRequest } from './translate/openai-types'
 import { CHAT_BY_KIND } from './upstreams'
-import { UpstreamFailure, type ChatOutcome, type StreamPiece } from './upstreams/types'
+import { UpstreamFailure, type ChatOutcome } from './upstreams/types'
 import type { UsageRecord } from './usage'
 
 export type RelaySettings = { timeouts: Timeouts; maxAttempts: number }
@@ -113,7 +114,7 @@ export function createRelay(deps: RelayDeps) {
    * Tries the candidates in order until one answers. A stream counts as answered once its first
    * piece arrived: until then nothing has reached the client and the next key can still take over.
    */
-  async function runChat(call: RelayCall, endpoint: string, request: OpenAIRequest): Promise<ChatRun> {
+  async function runChat(call: RelayCall, endpoint: string, request: OpenAIRequest, native?: AnthropicRequest): Promise<ChatRun> {
     const started = Date.now()
     const { key, model } = authorize(call, request.model)
     const candidates = orderCandidates(deps.catalog(), model!, request.model, deps.routing).slice(0, deps.settings.maxAttempts)
@@ -126,8 +127,8 @@ export function createRelay(deps: RelayDeps) {
       const stop = () => attempt.abort()
       call.signal.addEventListener('abort', stop, { once: true })
       try {
-        const outcome = await CHAT_BY_KIND[candidate.platform.kind]({ request, candidate, signal: attempt.signal, timeouts: deps.settings.timeouts })
-        const ready = outcome.kind === 'stream' ? { kind: 'stream' as const, pieces: await primed(outcome.pieces) } : outcome
+        const outcome = await CHAT_BY_KIND[candidate.platform.kind]({ request, candidate, native, signal: attempt.signal, timeouts: deps.settings.timeouts })
+        const ready = await primedOutcome(outcome)
         return { outcome: ready, candidate, attempts, key, model: model!, request, meter: createUsageMeter(request.messages), started, requestId: randomUUID() }
       } catch (error) {
         attempt.abort()
@@ -185,7 +186,7 @@ export function createRelay(deps: RelayDeps) {
 export type Relay = ReturnType<typeof createRelay>
 
 /** Waits for a stream's first piece, so a failure before any output can still fail over. */
-async function primed(pieces: AsyncIterable<StreamPiece>): Promise<AsyncIterable<StreamPiece>> {
+async function primed<T>(pieces: AsyncIterable<T>): Promise<AsyncIterable<T>> {
   const iterator = pieces[Symbol.asyncIterator]()
   const first = await iterator.next()
   return {
@@ -197,16 +198,33 @@ async function primed(pieces: AsyncIterable<StreamPiece>): Promise<AsyncIterable
   }
 }
 
+async function primedOutcome(outcome: ChatOutcome): Promise<ChatOutcome> {
+  if (outcome.kind === 'stream') return { kind: 'stream', pieces: await primed(outcome.pieces) }
+  if (outcome.kind === 'anthropic-stream') return { kind: 'anthropic-stream', events: await primed(outcome.events) }
+  return outcome
+}
+
 /** Writes an OpenAI stream to the client as pieces arrive, honouring back-pressure. */
 export async function writeOpenAIStream(res: ServerResponse, run: ChatRun): Promise<void> {
   if (run.outcome.kind !== 'stream') throw new Error('not a stream')
   const clientWantsUsage = run.request.stream_options?.include_usage === true
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+  res.writeHead(200, SSE_HEADERS)
   for await (const { chunk, raw } of run.outcome.pieces) {
     run.meter.observeChunk(chunk)
     // Usage was asked for on the client's behalf; a client that did not ask gets no usage chunk.
     if (!clientWantsUsage && chunk.choices.length === 0) continue
-    if (!res.write(`data: ${raw ?? JSON.stringify(chunk)}\n\n`)) await new Promise((resolve) => res.once('drain', resolve))
+    await writeWithBackPressure(res, `data: ${raw ?? JSON.stringify(chunk)}\n\n`)
   }
   res.end('data: [DONE]\n\n')
+}
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+}
+
+export async function writeWithBackPressure(res: ServerResponse, text: string) {
+  if (!res.write(text)) await new Promise((resolve) => res.once('drain', resolve))
 }

@@ -2,7 +2,11 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 
 import { matchesAny } from './wildcard'
 import { RelayError, openAIError } from './errors'
-import { validateChatRequest, writeOpenAIStream, type Relay, type RelayCall } from './relay'
+import { anthropicError, anthropicErrorOf, readMessagesRequest, writeAnthropicAnswer } from './messages'
+import { validateChatRequest, writeOpenAIStream, type ChatRun, type Relay, type RelayCall } from './relay'
+import { formatSse } from './sse'
+import type { AnthropicRequest } from './translate/anthropic-types'
+import type { OpenAIRequest } from './translate/openai-types'
 import type { Catalog } from './catalog'
 
 /** The client's address as express resolved it (TRUST_PROXY aware), and an abort on disconnect. */
@@ -23,6 +27,21 @@ function sendError(res: Response, error: unknown) {
   }
   if (error instanceof RelayError) return void res.status(error.status).json(error.body())
   res.status(500).json(openAIError('The relay failed to handle this request.', 'server_error', 'internal_error'))
+}
+
+function sendAnthropicError(res: Response, error: unknown) {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end(formatSse(JSON.stringify(anthropicError(500, (error as Error).message)), 'error'))
+    return
+  }
+  const { status, body } = anthropicErrorOf(error)
+  res.status(status).json(body)
+}
+
+async function writeOpenAIAnswer(res: Response, run: ChatRun) {
+  if (run.outcome.kind !== 'completion') return writeOpenAIStream(res, run)
+  run.meter.observeCompletion(run.outcome.completion)
+  res.json(run.outcome.completion)
 }
 
 function modelList(catalog: Catalog, allowed: string[]) {
@@ -52,46 +71,56 @@ export function relayRouter(relay?: Relay, options: { catalog?: () => Catalog; m
       }
     })
 
-    router.post('/chat/completions', async (req, res) => {
-      const call = relayCall(req, res)
-      let run: Awaited<ReturnType<Relay['runChat']>> | undefined
-      try {
-        const request = validateChatRequest(call.body)
-        run = await relay.runChat(call, '/v1/chat/completions', request)
-        const ttfbMs = Date.now() - run.started
-        if (run.outcome.kind === 'completion') {
-          run.meter.observeCompletion(run.outcome.completion)
-          res.json(run.outcome.completion)
-        } else {
-          await writeOpenAIStream(res, run)
+    /** Runs a chat request and writes its answer; errors are logged and answered in the ingress's shape. */
+    const serveChat =
+      (
+        endpoint: string,
+        prepare: (body: unknown) => { request: OpenAIRequest; native?: AnthropicRequest },
+        write: (res: Response, run: ChatRun) => Promise<void>,
+        fail: (res: Response, error: unknown) => void,
+      ) =>
+      async (req: Request, res: Response) => {
+        const call = relayCall(req, res)
+        let run: ChatRun | undefined
+        try {
+          const { request, native } = prepare(call.body)
+          run = await relay.runChat(call, endpoint, request, native)
+          const ttfbMs = Date.now() - run.started
+          await write(res, run)
+          relay.logRun(run, call, endpoint, { status: 'success', httpStatus: 200, ttfbMs })
+        } catch (error) {
+          if (run) {
+            const aborted = call.signal.aborted
+            relay.logRun(run, call, endpoint, {
+              status: aborted ? 'client-aborted' : 'error',
+              httpStatus: aborted ? 499 : 502,
+              error: (error as Error).message,
+            })
+          }
+          fail(res, error)
         }
-        relay.logRun(run, call, '/v1/chat/completions', { status: 'success', httpStatus: 200, ttfbMs })
-      } catch (error) {
-        if (run) {
-          const aborted = call.signal.aborted
-          relay.logRun(run, call, '/v1/chat/completions', {
-            status: aborted ? 'client-aborted' : 'error',
-            httpStatus: aborted ? 499 : 502,
-            error: (error as Error).message,
-          })
-        }
-        sendError(res, error)
       }
-    })
+
+    router.post(
+      '/chat/completions',
+      serveChat('/v1/chat/completions', (body) => ({ request: validateChatRequest(body) }), writeOpenAIAnswer, sendError),
+    )
+    router.post('/messages', serveChat('/v1/messages', readMessagesRequest, writeAnthropicAnswer, sendAnthropicError))
   }
 
   router.use((req, res) => {
     res.status(404).json(openAIError(`Unknown API route: ${req.method} /v1${req.path}`, 'invalid_request_error', 'not_found'))
   })
 
-  router.use((error: { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+  router.use((error: { type?: string; status?: number }, req: Request, res: Response, _next: NextFunction) => {
+    const fail = req.path === '/messages' ? sendAnthropicError : sendError
     if (error.type === 'entity.too.large') {
-      return void res.status(413).json(openAIError('The request body is too large.', 'invalid_request_error', 'request_too_large'))
+      return fail(res, new RelayError(413, 'The request body is too large.', 'request_too_large'))
     }
     if (error.type === 'entity.parse.failed') {
-      return void res.status(400).json(openAIError('The request body is not valid JSON.', 'invalid_request_error', 'invalid_json'))
+      return fail(res, new RelayError(400, 'The request body is not valid JSON.', 'invalid_json'))
     }
-    sendError(res, error)
+    fail(res, error)
   })
   return router
 }

@@ -18,34 +18,41 @@ export function anthropicTarget(candidate: Candidate): { url: string; headers: R
   return { url: `${candidate.baseUrl.replace(/\/+$/, '')}/v1/messages`, headers }
 }
 
-export async function* anthropicEvents(body: AsyncIterable<unknown> & Parameters<typeof sseEvents>[0]) {
+async function* anthropicEvents(body: Parameters<typeof sseEvents>[0]) {
   for await (const { data } of sseEvents(body)) {
-    if (data) yield JSON.parse(data) as AnthropicStreamEvent
+    if (data) yield { event: JSON.parse(data) as AnthropicStreamEvent, raw: data }
   }
 }
 
-/** Chat completions served by an Anthropic platform: translated there and back. */
-export async function anthropicChat({ request, candidate, signal, timeouts }: ChatCall): Promise<ChatOutcome> {
+/**
+ * An Anthropic platform. An Anthropic Messages request (`native`) goes as sent and its answer
+ * comes back untouched; an OpenAI chat request is translated there and back.
+ */
+export async function anthropicChat({ request, candidate, signal, timeouts, native }: ChatCall): Promise<ChatOutcome> {
   const { url, headers } = anthropicTarget(candidate)
+  const body = native ? { ...native, model: candidate.upstreamModel } : openAIRequestToAnthropic(request, candidate.upstreamModel)
   const response = await sendUpstream({
     url,
     headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify(openAIRequestToAnthropic(request, candidate.upstreamModel)),
+    body: JSON.stringify(body),
     signal,
     timeouts,
   })
   await expectSuccess(response)
   if (!request.stream) {
     const text = await readBounded(response.body, 32 * 1024 * 1024)
+    let message: AnthropicMessage
     try {
-      return { kind: 'completion', completion: anthropicMessageToOpenAI(JSON.parse(text) as AnthropicMessage, request.model) }
+      message = JSON.parse(text) as AnthropicMessage
     } catch {
       throw new UpstreamFailure(502, `the upstream answered 2xx with a body that is not a message: ${text.slice(0, 200)}`)
     }
+    return native ? { kind: 'anthropic-message', message } : { kind: 'completion', completion: anthropicMessageToOpenAI(message, request.model) }
   }
+  if (native) return { kind: 'anthropic-stream', events: anthropicEvents(response.body) }
   const translator = createAnthropicToOpenAIStream(request.model)
   async function* pieces(): AsyncGenerator<StreamPiece> {
-    for await (const event of anthropicEvents(response.body)) {
+    for await (const { event } of anthropicEvents(response.body)) {
       for (const chunk of translator.push(event)) yield { chunk }
     }
     for (const chunk of translator.finish()) yield { chunk }

@@ -1,4 +1,5 @@
 import type { Candidate } from '../routing'
+import type { AnthropicMessage, AnthropicStreamEvent, AnthropicRequest } from '../translate/anthropic-types'
 import type { OpenAIChunk, OpenAICompletion, OpenAIRequest } from '../translate/openai-types'
 import type { Timeouts } from '../http'
 
@@ -12,12 +13,17 @@ export type StreamPiece = { chunk: OpenAIChunk; raw?: string }
 export type ChatOutcome =
   | { kind: 'completion'; completion: OpenAICompletion }
   | { kind: 'stream'; pieces: AsyncIterable<StreamPiece> }
+  /** Anthropic's own answer to an Anthropic request, passed through untranslated. */
+  | { kind: 'anthropic-message'; message: AnthropicMessage }
+  | { kind: 'anthropic-stream'; events: AsyncIterable<{ event: AnthropicStreamEvent; raw: string }> }
 
 export type ChatCall = {
   request: OpenAIRequest
   candidate: Candidate
   signal: AbortSignal
   timeouts: Timeouts
+  /** The original body of an Anthropic Messages request: an Anthropic platform gets it as sent. */
+  native?: AnthropicRequest
 }
 
 export class UpstreamFailure extends Error {

@@ -70,6 +70,9 @@ export function createUsageMeter(messages: OpenAIMessage[]) {
       }
     },
     observeText: deliver,
+    observeReported(usage: OpenAIUsage) {
+      reported = usage
+    },
     /** Whether anything reached the client: an answer with no output is not charged. */
     delivered: () => counted > 0,
     result(): MeteredUsage {

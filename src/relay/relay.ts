@@ -14,6 +14,7 @@ import { orderCandidates, type Candidate, type RoutingState } from './routing'
 import type { AnthropicRequest } from './translate/anthropic-types'
 import type { OpenAIRequest } from './translate/openai-types'
 import { CHAT_BY_KIND } from './upstreams'
+import { passthrough, type PassthroughOutcome, type PassthroughRequest } from './upstreams/passthrough'
 import { UpstreamFailure, type ChatOutcome } from './upstreams/types'
 import type { UsageRecord } from './usage'
 
@@ -35,7 +36,7 @@ export type RelayCall = { body: unknown; headers: IncomingHttpHeaders; ip: strin
 
 /** A chat answer ready to be written, with everything needed to log it. */
 export type ChatRun = {
-  outcome: ChatOutcome
+  outcome: ChatOutcome | PassthroughOutcome
   candidate: Candidate
   attempts: number
   key: CatalogApiKey
@@ -114,10 +115,16 @@ export function createRelay(deps: RelayDeps) {
    * Tries the candidates in order until one answers. A stream counts as answered once its first
    * piece arrived: until then nothing has reached the client and the next key can still take over.
    */
-  async function runChat(call: RelayCall, endpoint: string, request: OpenAIRequest, native?: AnthropicRequest): Promise<ChatRun> {
+  async function inTurn<T>(
+    call: RelayCall,
+    endpoint: string,
+    modelName: string,
+    stream: boolean,
+    send: (candidate: Candidate, signal: AbortSignal) => Promise<T>,
+  ) {
     const started = Date.now()
-    const { key, model } = authorize(call, request.model)
-    const candidates = orderCandidates(deps.catalog(), model!, request.model, deps.routing).slice(0, deps.settings.maxAttempts)
+    const { key, model } = authorize(call, modelName)
+    const candidates = orderCandidates(deps.catalog(), model!, modelName, deps.routing).slice(0, deps.settings.maxAttempts)
     let last: UpstreamFailure | undefined
     let attempts = 0
     for (const candidate of candidates) {
@@ -127,9 +134,7 @@ export function createRelay(deps: RelayDeps) {
       const stop = () => attempt.abort()
       call.signal.addEventListener('abort', stop, { once: true })
       try {
-        const outcome = await CHAT_BY_KIND[candidate.platform.kind]({ request, candidate, native, signal: attempt.signal, timeouts: deps.settings.timeouts })
-        const ready = await primedOutcome(outcome)
-        return { outcome: ready, candidate, attempts, key, model: model!, request, meter: createUsageMeter(request.messages), started, requestId: randomUUID() }
+        return { result: await send(candidate, attempt.signal), candidate, attempts, key, model: model!, started, requestId: randomUUID() }
       } catch (error) {
         attempt.abort()
         call.signal.removeEventListener('abort', stop)
@@ -145,8 +150,8 @@ export function createRelay(deps: RelayDeps) {
       ownerId: key.ownerId,
       apiKeyId: key.id,
       endpoint,
-      model: request.model,
-      stream: Boolean(request.stream),
+      model: modelName,
+      stream,
       status: 'error',
       httpStatus: failure.status,
       error: failure.message,
@@ -156,6 +161,23 @@ export function createRelay(deps: RelayDeps) {
       at: new Date(),
     })
     throw failure
+  }
+
+  async function runChat(call: RelayCall, endpoint: string, request: OpenAIRequest, native?: AnthropicRequest): Promise<ChatRun> {
+    const { result, ...run } = await inTurn(call, endpoint, request.model, Boolean(request.stream), async (candidate, signal) =>
+      primedOutcome(await CHAT_BY_KIND[candidate.platform.kind]({ request, candidate, native, signal, timeouts: deps.settings.timeouts })),
+    )
+    return { ...run, outcome: result, request, meter: createUsageMeter(request.messages) }
+  }
+
+  /** Embeddings, images and transcriptions: the upstream's answer goes back as it came. */
+  async function runPassthrough(call: RelayCall, endpoint: string, forward: PassthroughRequest): Promise<ChatRun> {
+    const { result, ...run } = await inTurn(call, endpoint, forward.model, false, (candidate, signal) =>
+      passthrough(forward, candidate, signal, deps.settings.timeouts),
+    )
+    const meter = createUsageMeter([])
+    if (result.usage) meter.observeReported(result.usage)
+    return { ...run, outcome: result, request: { model: forward.model, messages: [] }, meter }
   }
 
   function logRun(run: ChatRun, call: RelayCall, endpoint: string, outcome: { status: UsageRecord['status']; httpStatus: number; error?: string; ttfbMs?: number }) {
@@ -180,7 +202,7 @@ export function createRelay(deps: RelayDeps) {
     })
   }
 
-  return { authorize, runChat, logRun, describeKey }
+  return { authorize, runChat, runPassthrough, logRun, describeKey }
 }
 
 export type Relay = ReturnType<typeof createRelay>

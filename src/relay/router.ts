@@ -1,7 +1,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
 
 import { matchesAny } from './wildcard'
-import { RelayError, openAIError } from './errors'
+import { badRequest, RelayError, openAIError } from './errors'
+import { readMultipart, writeMultipart } from './multipart'
+import type { PassthroughRequest } from './upstreams/passthrough'
 import { anthropicError, anthropicErrorOf, readMessagesRequest, writeAnthropicAnswer } from './messages'
 import { validateChatRequest, writeOpenAIStream, type ChatRun, type Relay, type RelayCall } from './relay'
 import { formatSse } from './sse'
@@ -60,7 +62,10 @@ export function relayRouter(relay?: Relay, options: { catalog?: () => Catalog; m
   const router = Router()
   if (relay && options.catalog) {
     const catalog = options.catalog
-    router.use(express.json({ limit: options.maxBodyBytes ?? 20 * 1024 * 1024, type: () => true }))
+    const limit = options.maxBodyBytes ?? 20 * 1024 * 1024
+    const isMultipart = (req: { headers: Request['headers'] }) => String(req.headers['content-type'] ?? '').startsWith('multipart/')
+    router.use(express.json({ limit, type: (req) => !isMultipart(req) }))
+    router.use(express.raw({ limit, type: isMultipart }))
 
     router.get('/models', (req, res) => {
       try {
@@ -106,6 +111,48 @@ export function relayRouter(relay?: Relay, options: { catalog?: () => Catalog; m
       serveChat('/v1/chat/completions', (body) => ({ request: validateChatRequest(body) }), writeOpenAIAnswer, sendError),
     )
     router.post('/messages', serveChat('/v1/messages', readMessagesRequest, writeAnthropicAnswer, sendAnthropicError))
+
+    /** Relays a request whose answer goes back as it came, after the usual key and model checks. */
+    const servePassthrough =
+      (path: string, prepare: (req: Request) => Promise<PassthroughRequest>) => async (req: Request, res: Response) => {
+        const call = relayCall(req, res)
+        const endpoint = `/v1/${path}`
+        let run: ChatRun | undefined
+        try {
+          run = await relay.runPassthrough(call, endpoint, await prepare(req))
+          const { outcome } = run
+          if (outcome.kind !== 'raw') throw new Error('unexpected answer')
+          res.status(200).type(outcome.contentType).send(outcome.body)
+          relay.logRun(run, call, endpoint, { status: 'success', httpStatus: 200 })
+        } catch (error) {
+          if (run) relay.logRun(run, call, endpoint, { status: 'error', httpStatus: 502, error: (error as Error).message })
+          sendError(res, error)
+        }
+      }
+
+    const jsonRequest = (path: string) => async (req: Request): Promise<PassthroughRequest> => {
+      const body = req.body as Record<string, unknown> | undefined
+      if (!body || typeof body.model !== 'string') throw badRequest('you must provide a model parameter', 'model')
+      return {
+        path,
+        model: body.model,
+        body: async (model) => ({ body: JSON.stringify({ ...body, model }), contentType: 'application/json' }),
+      }
+    }
+
+    router.post('/embeddings', servePassthrough('embeddings', jsonRequest('embeddings')))
+    router.post('/images/generations', servePassthrough('images/generations', jsonRequest('images/generations')))
+    router.post(
+      '/audio/transcriptions',
+      servePassthrough('audio/transcriptions', async (req) => {
+        if (!Buffer.isBuffer(req.body)) throw badRequest('Send the audio as multipart/form-data with "file" and "model".')
+        const parts = await readMultipart(req.body, String(req.headers['content-type']))
+        const model = parts.find((p) => p.name === 'model' && 'value' in p)
+        if (!model || !('value' in model)) throw badRequest('you must provide a model parameter', 'model')
+        if (!parts.some((p) => p.name === 'file' && 'data' in p)) throw badRequest('you must provide a file', 'file')
+        return { path: 'audio/transcriptions', model: model.value, body: (upstream) => writeMultipart(parts, upstream) }
+      }),
+    )
   }
 
   router.use((req, res) => {

@@ -69,7 +69,7 @@ export async function startFakeOpenAI(): Promise<FakeUpstream> {
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const raw = Buffer.concat(chunks).toString('utf8')
     const key = (req.headers.authorization ?? '').replace(/^Bearer /, '')
-    const body = raw.startsWith('{') ? JSON.parse(raw) : {}
+    const body = raw.startsWith('{') ? JSON.parse(raw) : { multipart: raw, contentType: req.headers['content-type'] }
     const index = requests.push({ key, path: req.url ?? '', body }) - 1
     req.socket.once('close', () => closedSockets.push(index))
 
@@ -88,6 +88,23 @@ export async function startFakeOpenAI(): Promise<FakeUpstream> {
     if (req.url?.endsWith('/chat/completions')) {
       if (body.stream) return stream(res, body, key === 'sk-slow' ? 200 : 0)
       return json(res, 200, completion(body))
+    }
+    if (req.url?.endsWith('/embeddings')) {
+      const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input]
+      return json(res, 200, {
+        object: 'list',
+        model: body.model,
+        data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] })),
+        usage: { prompt_tokens: 5 * inputs.length, total_tokens: 5 * inputs.length },
+      })
+    }
+    if (req.url?.endsWith('/images/generations')) {
+      return json(res, 200, { created: 1, data: [{ b64_json: 'iVBORw0KGgo=', revised_prompt: body.prompt }] })
+    }
+    if (req.url?.endsWith('/audio/transcriptions')) {
+      const model = /name="model"\r\n\r\n([^\r]*)/.exec(raw)?.[1]
+      const hasFile = /name="file"; filename="/.test(raw)
+      return json(res, 200, { text: `transcribed by ${model} (file: ${hasFile})` })
     }
     json(res, 404, { error: { message: `no route ${req.url}` } })
   })

@@ -86,6 +86,10 @@ beforeAll(async () => {
   await createModel('gpt-slow', slow.id)
   await createProviderKey(slow.id, 'sk-slow')
 
+  await createModel('text-embed', main.id, 'text-embedding-3-small')
+  await createModel('image-gen', main.id)
+  await createModel('whisper-test', main.id, 'whisper-1')
+
   const empty = await createPlatform('Empty')
   await createModel('gpt-nokeys', empty.id)
 
@@ -174,6 +178,34 @@ describe('chat completions', () => {
     let text = ''
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
     expect(text).toContain('"Ping"')
+  })
+})
+
+describe('embeddings, images and transcriptions', () => {
+  it('relays embeddings with the upstream name and logs their usage', async () => {
+    const result = await client.embeddings.create({ model: 'text-embed', input: ['a', 'b'] })
+    expect(result.data).toHaveLength(2)
+    expect(upstream.requests.at(-1)!.body.model).toBe('text-embedding-3-small')
+    const [log] = await usageLogs({ model: { equals: 'text-embed' } })
+    expect(log).toMatchObject({ status: 'success', endpoint: '/v1/embeddings', promptTokens: 10 })
+  })
+
+  it('relays image generation', async () => {
+    const result = await client.images.generate({ model: 'image-gen', prompt: 'a red fox' })
+    expect(result.data![0]!.revised_prompt).toBe('a red fox')
+  })
+
+  it('relays an audio upload as multipart with the upstream model name', async () => {
+    const file = new File([new Uint8Array([82, 73, 70, 70, 0, 0])], 'hello.wav', { type: 'audio/wav' })
+    const result = await client.audio.transcriptions.create({ model: 'whisper-test', file })
+    expect(result.text).toBe('transcribed by whisper-1 (file: true)')
+    expect(upstream.requests.at(-1)!.body.contentType).toMatch(/^multipart\/form-data; boundary=/)
+  })
+
+  it('refuses endpoints the Demo platform does not offer', async () => {
+    const error = await client.embeddings.create({ model: DEMO_MODEL_NAME, input: 'x' }).catch((e) => e)
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError)
+    expect(error.code).toBe('unsupported_endpoint')
   })
 })
 

@@ -2,7 +2,9 @@
  * Writes a new migration for each SQL adapter after a collection change:
  *   npm run migrate:create -- <name>
  * SQLite's is generated against a throw-away file; Postgres's against MIGRATE_POSTGRES_URL
- * (default: the local test server), in a temporary database that is dropped afterwards.
+ * (default: the local test server), in a temporary database that is dropped afterwards. An
+ * adapter whose schema did not change gets no file (SQLite stores selects as plain text, so a new
+ * select option changes only Postgres).
  */
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'

@@ -28,7 +28,8 @@ function withUuidIds(collection: CollectionConfig): CollectionConfig {
 }
 
 export function createPayloadConfig(app: AppConfig) {
-  const collections = buildCollections(createSecrets(app.MODELGATE_ENCRYPTION_KEY, app.PAYLOAD_SECRET))
+  const secrets = createSecrets(app.MODELGATE_ENCRYPTION_KEY, app.PAYLOAD_SECRET)
+  const collections = buildCollections(secrets)
   return buildConfig({
     admin: {
       user: 'admins',
@@ -40,7 +41,7 @@ export function createPayloadConfig(app: AppConfig) {
     collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
     db: databaseAdapter(app),
     editor: lexicalEditor(),
-    jobs: jobsConfig(app),
+    jobs: jobsConfig(app, secrets),
     secret: app.PAYLOAD_SECRET,
     serverURL: app.PUBLIC_URL,
     sharp,

@@ -118,6 +118,7 @@ export interface Config {
   jobs: {
     tasks: {
       requeueStaleJobs: TaskRequeueStaleJobs;
+      recheckProviderKeys: TaskRecheckProviderKeys;
       inline: {
         input: unknown;
         output: unknown;
@@ -529,7 +530,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'requeueStaleJobs';
+        taskSlug: 'inline' | 'requeueStaleJobs' | 'recheckProviderKeys';
         taskID: string;
         input?:
           | {
@@ -562,7 +563,7 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'requeueStaleJobs') | null;
+  taskSlug?: ('inline' | 'requeueStaleJobs' | 'recheckProviderKeys') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -989,6 +990,17 @@ export interface TaskRequeueStaleJobs {
   input?: unknown;
   output: {
     requeued: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskRecheckProviderKeys".
+ */
+export interface TaskRecheckProviderKeys {
+  input?: unknown;
+  output: {
+    checked: number;
+    reenabled: number;
   };
 }
 /**

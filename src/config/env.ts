@@ -63,6 +63,7 @@ const schema = z
     RELAY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     RELAY_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
     RELAY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+    RELAY_RECHECK_DISABLED_KEYS: bool(true),
     RELAY_MAX_BODY_MB: z.coerce.number().min(0.001).max(512).default(20),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

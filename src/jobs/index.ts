@@ -2,6 +2,8 @@ import type { CollectionConfig, JobsConfig } from 'payload'
 
 import { byMatrix, nobody } from '../access/staff'
 import type { AppConfig } from '../config/env'
+import type { Secrets } from '../lib/secrets'
+import { recheckProviderKeysTask } from './recheck-keys'
 import { requeueStaleJobsTask } from './requeue-stale'
 
 export const QUEUES = ['default', 'maintenance'] as const
@@ -10,9 +12,9 @@ export const QUEUES = ['default', 'maintenance'] as const
  * Background work runs in the app itself (JOBS_AUTORUN=true, one instance) or in exactly one
  * `npm run worker` process when several app instances run (JOBS_AUTORUN=false on the apps).
  */
-export function jobsConfig(app: Pick<AppConfig, 'JOBS_AUTORUN'>): JobsConfig {
+export function jobsConfig(app: Pick<AppConfig, 'JOBS_AUTORUN' | 'RELAY_RECHECK_DISABLED_KEYS'>, secrets: Secrets): JobsConfig {
   return {
-    tasks: [requeueStaleJobsTask],
+    tasks: [requeueStaleJobsTask, ...(app.RELAY_RECHECK_DISABLED_KEYS ? [recheckProviderKeysTask(secrets)] : [])],
     autoRun: QUEUES.map((queue) => ({ cron: '* * * * *', queue, limit: 20 })),
     shouldAutoRun: () => app.JOBS_AUTORUN,
     jobsCollectionOverrides: ({ defaultJobsCollection }): CollectionConfig => ({

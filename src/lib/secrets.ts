@@ -58,3 +58,14 @@ export function createSecrets(encryptionKey: string | undefined, payloadSecret: 
 export function secretHint(secret: string): string {
   return secret.length <= 8 ? '…' : `${secret.slice(0, 3)}…${secret.slice(-4)}`
 }
+
+const SECRET_PIECE = /[A-Za-z0-9_\-]{8,}/g
+
+/**
+ * Removes a secret from text an upstream wrote, such as an error message that quotes the key it
+ * refused: the whole key, and any run of 8 or more of its characters (a masked or cut copy).
+ */
+export function redactSecret(text: string, secret: string | undefined): string {
+  if (!secret || secret.length < 8) return text
+  return text.split(secret).join('***').replace(SECRET_PIECE, (piece) => (secret.includes(piece) ? '***' : piece))
+}

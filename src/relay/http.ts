@@ -23,7 +23,7 @@ export type UpstreamResponse = Dispatcher.ResponseData
 export function sendUpstream(args: {
   url: string
   headers: Record<string, string>
-  body: string | Buffer | NodeJS.ReadableStream
+  body?: string | Buffer | NodeJS.ReadableStream
   signal: AbortSignal
   timeouts: Timeouts
   method?: 'POST' | 'GET'

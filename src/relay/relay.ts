@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 
 import { errors as undiciErrors } from 'undici'
 
+import { redactSecret } from '../lib/secrets'
 import { apiKeyFromHeaders, assertModelAllowed, authenticate } from './auth'
 import { findModel, type Catalog, type CatalogApiKey, type CatalogModel } from './catalog'
 import { badRequest, RelayError } from './errors'
@@ -55,10 +56,11 @@ function timedOut(error: unknown): boolean {
   )
 }
 
-function asFailure(error: unknown): UpstreamFailure {
-  if (error instanceof UpstreamFailure) return error
+/** The failure as the relay reports it, with the provider key cut out of anything the upstream echoed. */
+function asFailure(error: unknown, secret: string | undefined): UpstreamFailure {
+  if (error instanceof UpstreamFailure) return new UpstreamFailure(error.status, redactSecret(error.detail, secret), error.timedOut)
   if (timedOut(error)) return new UpstreamFailure(null, `timed out (${(error as Error).message})`, true)
-  return new UpstreamFailure(null, `could not reach the upstream (${(error as Error).message})`)
+  return new UpstreamFailure(null, `could not reach the upstream (${redactSecret((error as Error).message, secret)})`)
 }
 
 function describeKey(candidate: Candidate): string {
@@ -140,7 +142,7 @@ export function createRelay(deps: RelayDeps) {
         call.signal.removeEventListener('abort', stop)
         if (call.signal.aborted) throw new RelayError(499, 'The client closed the request.', 'client_closed')
         if (error instanceof RelayError) throw error
-        last = asFailure(error)
+        last = asFailure(error, candidate.providerKey?.secret)
         afterFailure(candidate, last)
       }
     }

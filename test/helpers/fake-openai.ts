@@ -85,6 +85,9 @@ export async function startFakeOpenAI(): Promise<FakeUpstream> {
       case 'sk-stall':
         return
     }
+    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      return json(res, 200, { object: 'list', data: [{ id: 'gpt-upstream', object: 'model', created: 1, owned_by: 'fake' }] })
+    }
     if (req.url?.endsWith('/chat/completions')) {
       if (body.stream) return stream(res, body, key === 'sk-slow' ? 200 : 0)
       return json(res, 200, completion(body))

@@ -1,6 +1,7 @@
 import * as migration_20261122_014847_initial from './20261122_014847_initial';
 import * as migration_20261122_020526_jobs from './20261122_020526_jobs';
 import * as migration_20261122_023030_catalog from './20261122_023030_catalog';
+import * as migration_20261122_024346_key_recheck from './20261122_024346_key_recheck';
 
 export const migrations = [
   {
@@ -16,6 +17,11 @@ export const migrations = [
   {
     up: migration_20261122_023030_catalog.up,
     down: migration_20261122_023030_catalog.down,
-    name: '20261122_023030_catalog'
+    name: '20261122_023030_catalog',
+  },
+  {
+    up: migration_20261122_024346_key_recheck.up,
+    down: migration_20261122_024346_key_recheck.down,
+    name: '20261122_024346_key_recheck'
   },
 ];

@@ -14,7 +14,7 @@ import { signIn, startTestServer, type TestServer } from '../helpers/server'
  * must answer 403 and change nothing.
  */
 
-const SLUGS = ['admins', 'users', 'platforms', 'models', 'media', 'audit-logs'] as const
+const SLUGS = ['admins', 'users', 'platforms', 'models', 'provider-keys', 'media', 'audit-logs'] as const
 type Slug = (typeof SLUGS)[number]
 const ACTIONS: Action[] = ['read', 'create', 'update', 'delete', 'export']
 type Actor = StaffRole | 'customer' | 'anonymous'
@@ -43,6 +43,8 @@ function createData(slug: Slug): Record<string, unknown> {
       return { name: `Platform ${unique()}`, kind: 'openai-compatible' }
     case 'models':
       return { name: `model-${unique()}`, platforms: [demoPlatformId] }
+    case 'provider-keys':
+      return { name: `key-${unique()}`, platform: demoPlatformId, key: `sk-${unique()}${unique()}` }
     case 'media':
       return { alt: `image ${unique()}` }
     case 'audit-logs':
@@ -55,6 +57,7 @@ const updateData: Record<Slug, Record<string, unknown>> = {
   users: { name: 'Renamed' },
   platforms: { baseUrl: 'https://example.test/v1' },
   models: { contextWindow: 4096 },
+  'provider-keys': { priority: 7 },
   media: { alt: 'renamed' },
   'audit-logs': { summary: 'tampered' },
 }

@@ -64,9 +64,9 @@ export function diffDocuments(
     if (secrets.has(field)) {
       const sent = submitted != null && field in submitted && submitted[field] != null
       if (sent || !same(old, now)) {
-        // A field missing from the stored document (a password) is hidden, not empty.
-        const hadValue = before != null && (old != null || !(field in before))
-        add({ field: STORED_AS[field] ?? field, old: hadValue ? MASK : null, new: after ? MASK : null })
+        // Secrets are not read back (a password, a provider key), so an existing document's old
+        // value is shown as hidden rather than guessed empty.
+        add({ field: STORED_AS[field] ?? field, old: before ? MASK : null, new: after ? MASK : null })
       }
       continue
     }

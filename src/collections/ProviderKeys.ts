@@ -3,6 +3,9 @@ import type { CollectionBeforeChangeHook, CollectionConfig, FieldHook } from 'pa
 import { matrixAccess } from '../access/staff'
 import { secretHint, type Secrets } from '../lib/secrets'
 
+/** Set in a Local API call's `context` to read provider keys' sealed secrets. */
+export const REVEAL_SEALED_KEYS = 'modelgate.revealSealedKeys'
+
 export const PROVIDER_KEY_STATUSES = [
   { value: 'active', label: 'Active' },
   { value: 'disabled-manual', label: 'Disabled by hand' },
@@ -15,13 +18,14 @@ export const PROVIDER_KEY_STATUSES = [
  * save keeps the stored key.
  */
 export function providerKeys(secrets: Secrets): CollectionConfig {
-  const sealKey: CollectionBeforeChangeHook = ({ data, operation, originalDoc }) => {
+  const sealKey: CollectionBeforeChangeHook = ({ data }) => {
     const submitted = typeof data.key === 'string' ? data.key.trim() : ''
     if (submitted && !secrets.isSealed(submitted)) {
       return { ...data, key: secrets.seal(submitted), keyHint: secretHint(submitted) }
     }
-    if (operation === 'update') return { ...data, key: originalDoc?.key, keyHint: originalDoc?.keyHint }
-    return data
+    // Without a new key the field is left out, so the stored one stays.
+    const { key: _empty, ...rest } = data
+    return rest
   }
 
   const manualDisableSticks: FieldHook = ({ value, previousValue, req }) =>
@@ -43,12 +47,14 @@ export function providerKeys(secrets: Secrets): CollectionConfig {
       { name: 'platform', type: 'relationship', relationTo: 'platforms', required: true, index: true },
       {
         name: 'key',
+        label: 'New key',
         type: 'text',
         custom: { secret: true },
-        access: { read: () => false },
+        // Readers get nothing; the relay's loader asks for the sealed value by context.
+        hooks: { afterRead: [({ value, req }) => (req.context[REVEAL_SEALED_KEYS] ? value : null)] },
         admin: { description: 'Stored encrypted and never shown again. Leave empty to keep the current key.' },
       },
-      { name: 'keyHint', label: 'Key', type: 'text', admin: { readOnly: true } },
+      { name: 'keyHint', label: 'Stored key', type: 'text', admin: { readOnly: true } },
       {
         name: 'baseUrl',
         label: 'Base URL override',

@@ -1,5 +1,6 @@
 import type { Payload, TaskConfig } from 'payload'
 
+import { REVEAL_SEALED_KEYS } from '../collections/ProviderKeys'
 import type { Secrets } from '../lib/secrets'
 import type { PlatformKind } from '../relay/presets'
 import { probeProviderKey } from '../relay/probe'
@@ -12,6 +13,7 @@ export async function recheckDisabledKeys(payload: Payload, secrets: Secrets, pr
   const { docs } = await payload.find({
     collection: 'provider-keys',
     where: { status: { equals: 'disabled-auto' } },
+    context: { [REVEAL_SEALED_KEYS]: true },
     depth: 1,
     pagination: false,
     overrideAccess: true,

@@ -1,5 +1,6 @@
 import type { Payload } from 'payload'
 
+import { REVEAL_SEALED_KEYS } from '../collections/ProviderKeys'
 import type { Secrets } from '../lib/secrets'
 import type { CatalogRows } from './catalog'
 import type { PlatformKind } from './presets'
@@ -14,7 +15,7 @@ export function catalogLoader(payload: Payload, secrets: Secrets): () => Promise
     const [platforms, models, providerKeys, apiKeys] = await Promise.all([
       payload.find({ collection: 'platforms', where: { status: { equals: 'active' } }, ...ALL }),
       payload.find({ collection: 'models', where: { status: { equals: 'active' } }, ...ALL }),
-      payload.find({ collection: 'provider-keys', where: { status: { equals: 'active' } }, ...ALL }),
+      payload.find({ collection: 'provider-keys', where: { status: { equals: 'active' } }, context: { [REVEAL_SEALED_KEYS]: true }, ...ALL }),
       payload.find({ collection: 'api-keys', ...ALL }),
     ])
     const opened: CatalogRows['providerKeys'] = []

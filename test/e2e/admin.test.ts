@@ -283,6 +283,31 @@ suite('admin panel in a real browser (production build)', () => {
     })
   }, 120_000)
 
+  it('takes a provider key in the admin form and never shows it again', async () => {
+    expect(platformId).toBeDefined()
+    const secret = `sk-e2e-${randomBytes(16).toString('hex')}`
+    await step('provider-key', async () => {
+      await page.goto(`${app.baseUrl}/admin/collections/provider-keys/create`)
+      await hydrated(page, '#field-name')
+      await page.locator('#field-name').fill('E2E key')
+      await page.locator('#field-platform .rs__control').click()
+      await page.locator('.rs__option', { hasText: platformName }).click()
+      await page.locator('#field-key').fill(secret)
+      await page.locator('#action-save').click()
+      await page.waitForURL(/\/admin\/collections\/provider-keys\/[0-9a-f-]{36}$/)
+      await page.locator('#field-name:not([disabled]):not([readonly])').waitFor({ state: 'visible' })
+      await page.reload()
+      await hydrated(page, '#field-name')
+      expect(await page.locator('#field-keyHint').inputValue()).toBe(`sk-…${secret.slice(-4)}`)
+      expect(await page.locator('#field-key').inputValue()).toBe('')
+      expect(await page.content()).not.toContain(secret.slice(3))
+      await shot(page, '05-provider-key')
+      await page.goto(`${app.baseUrl}/admin/collections/provider-keys`)
+      await page.locator('table tbody tr').first().waitFor({ state: 'visible' })
+      expect(await page.content()).not.toContain(secret.slice(3))
+    })
+  }, 120_000)
+
   it('returns the same audit entry through REST, with IP and field changes', async () => {
     expect(platformId).toBeDefined()
     const login = await fetch(`${app.baseUrl}/api/admins/login`, {

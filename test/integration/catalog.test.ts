@@ -71,7 +71,7 @@ describe('provider keys', () => {
     expect(status).toBe(201)
     keyId = body.doc.id
     expect(text).not.toContain(PROVIDER_SECRET)
-    expect(body.doc.key).toBeUndefined()
+    expect(body.doc.key ?? null).toBeNull()
     expect(body.doc.keyHint).toBe('sk-…cdef')
     const stored = await storedKey(keyId)
     expect(stored).toMatch(/^enc:v1:/)

@@ -88,7 +88,7 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
     catalog: store.current,
     fingerprint: secrets.fingerprint,
     routing: { isCooling: coolDowns.isCooling, coolDown: (id, ms) => coolDowns.coolDown(id, ms), turns: new Map() },
-    limits: createRateLimiter(),
+    limits: createRateLimiter(redis),
     disableKey: (id, reason, upstreamMessage) => {
       coolDowns.coolDown(id, DISABLED_KEY_HOLD_MS)
       const at = new Date().toISOString()

@@ -1,14 +1,19 @@
+import type { Redis } from 'ioredis'
+
 import { RelayError } from './errors'
 
-/**
- * Per-key requests-per-minute and tokens-per-minute in fixed one-minute windows, in this process.
- * (Several instances share limits through Redis once billing's shared counters land.)
- */
-export function createRateLimiter() {
-  const windows = new Map<string, { minute: number; requests: number; tokens: number }>()
+type LimitedKey = { id: string; rpmLimit?: number; tpmLimit?: number }
 
-  const windowOf = (keyId: string, now: number) => {
-    const minute = Math.floor(now / 60_000)
+/** What a limiter counts per key and minute; in this process, or shared through Redis. */
+type Counters = {
+  addRequest(keyId: string, minute: number): Promise<number>
+  tokens(keyId: string, minute: number): Promise<number>
+  addTokens(keyId: string, minute: number, tokens: number): Promise<void>
+}
+
+function memoryCounters(): Counters {
+  const windows = new Map<string, { minute: number; requests: number; tokens: number }>()
+  const windowOf = (keyId: string, minute: number) => {
     let w = windows.get(keyId)
     if (!w || w.minute !== minute) {
       w = { minute, requests: 0, tokens: 0 }
@@ -16,20 +21,48 @@ export function createRateLimiter() {
     }
     return w
   }
-
   return {
-    admit(key: { id: string; rpmLimit?: number; tpmLimit?: number }, now = Date.now()) {
-      const w = windowOf(key.id, now)
-      if (key.rpmLimit !== undefined && w.requests >= key.rpmLimit) {
-        throw new RelayError(429, `Rate limit reached: this key allows ${key.rpmLimit} requests per minute.`, 'rate_limit_exceeded', 'requests')
-      }
-      if (key.tpmLimit !== undefined && w.tokens >= key.tpmLimit) {
+    addRequest: async (keyId, minute) => ++windowOf(keyId, minute).requests,
+    tokens: async (keyId, minute) => windowOf(keyId, minute).tokens,
+    addTokens: async (keyId, minute, tokens) => {
+      windowOf(keyId, minute).tokens += tokens
+    },
+  }
+}
+
+/** Counters every instance shares, so a limit holds however many instances run. */
+function redisCounters(redis: Redis): Counters {
+  const name = (kind: string, keyId: string, minute: number) => `modelgate:limit:${kind}:${keyId}:${minute}`
+  return {
+    async addRequest(keyId, minute) {
+      const [[, count]] = (await redis.multi().incr(name('rpm', keyId, minute)).expire(name('rpm', keyId, minute), 120).exec()) as [[null, number]]
+      return count
+    },
+    tokens: async (keyId, minute) => Number((await redis.get(name('tpm', keyId, minute))) ?? 0),
+    async addTokens(keyId, minute, tokens) {
+      await redis.multi().incrby(name('tpm', keyId, minute), tokens).expire(name('tpm', keyId, minute), 120).exec()
+    },
+  }
+}
+
+/**
+ * Per-key requests-per-minute and tokens-per-minute in fixed one-minute windows. Keys without
+ * limits cost nothing: no counter is touched for them.
+ */
+export function createRateLimiter(redis: Redis | null = null) {
+  const counters = redis ? redisCounters(redis) : memoryCounters()
+  const minuteOf = (now: number) => Math.floor(now / 60_000)
+  return {
+    async admit(key: LimitedKey, now = Date.now()) {
+      if (key.tpmLimit !== undefined && (await counters.tokens(key.id, minuteOf(now))) >= key.tpmLimit) {
         throw new RelayError(429, `Rate limit reached: this key allows ${key.tpmLimit} tokens per minute.`, 'rate_limit_exceeded', 'tokens')
       }
-      w.requests += 1
+      if (key.rpmLimit !== undefined && (await counters.addRequest(key.id, minuteOf(now))) > key.rpmLimit) {
+        throw new RelayError(429, `Rate limit reached: this key allows ${key.rpmLimit} requests per minute.`, 'rate_limit_exceeded', 'requests')
+      }
     },
-    spend(keyId: string, tokens: number, now = Date.now()) {
-      windowOf(keyId, now).tokens += tokens
+    async spend(key: LimitedKey, tokens: number, now = Date.now()) {
+      if (key.tpmLimit !== undefined && tokens > 0) await counters.addTokens(key.id, minuteOf(now), tokens)
     },
   }
 }

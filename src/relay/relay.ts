@@ -78,7 +78,7 @@ export function validateChatRequest(body: unknown): OpenAIRequest {
 }
 
 export function createRelay(deps: RelayDeps) {
-  function authorize(call: RelayCall, modelName?: string) {
+  async function authorize(call: RelayCall, modelName?: string) {
     const presented = apiKeyFromHeaders(call.headers)
     const key = authenticate(deps.catalog(), presented ? deps.fingerprint(presented) : undefined, call.ip)
     if (modelName === undefined) return { key, model: undefined }
@@ -87,7 +87,7 @@ export function createRelay(deps: RelayDeps) {
       throw new RelayError(404, `The model \`${modelName}\` does not exist or you do not have access to it.`, 'model_not_found', 'invalid_request_error', 'model')
     }
     assertModelAllowed(key, modelName)
-    deps.limits.admit(key)
+    await deps.limits.admit(key)
     return { key, model }
   }
 
@@ -125,7 +125,7 @@ export function createRelay(deps: RelayDeps) {
     send: (candidate: Candidate, signal: AbortSignal) => Promise<T>,
   ) {
     const started = Date.now()
-    const { key, model } = authorize(call, modelName)
+    const { key, model } = await authorize(call, modelName)
     const candidates = orderCandidates(deps.catalog(), model!, modelName, deps.routing).slice(0, deps.settings.maxAttempts)
     let last: UpstreamFailure | undefined
     let attempts = 0
@@ -184,7 +184,7 @@ export function createRelay(deps: RelayDeps) {
 
   function logRun(run: ChatRun, call: RelayCall, endpoint: string, outcome: { status: UsageRecord['status']; httpStatus: number; error?: string; ttfbMs?: number }) {
     const usage = run.meter.result()
-    deps.limits.spend(run.key.id, usage.promptTokens + usage.completionTokens)
+    deps.limits.spend(run.key, usage.promptTokens + usage.completionTokens).catch(() => undefined)
     deps.recordUsage({
       requestId: run.requestId,
       ownerId: run.key.ownerId,

@@ -67,9 +67,9 @@ export function relayRouter(relay?: Relay, options: { catalog?: () => Catalog; m
     router.use(express.json({ limit, type: (req) => !isMultipart(req) }))
     router.use(express.raw({ limit, type: isMultipart }))
 
-    router.get('/models', (req, res) => {
+    router.get('/models', async (req, res) => {
       try {
-        const { key } = relay.authorize(relayCall(req, res))
+        const { key } = await relay.authorize(relayCall(req, res))
         res.json(modelList(catalog(), key.models))
       } catch (error) {
         sendError(res, error)

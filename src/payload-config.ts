@@ -1,7 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { lexicalEditor } from '@payloadcms/richtext-lexical'
 import { buildConfig, type CollectionConfig } from 'payload'
 import sharp from 'sharp'
 
@@ -40,7 +39,6 @@ export function createPayloadConfig(app: AppConfig) {
     },
     collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
     db: databaseAdapter(app),
-    editor: lexicalEditor(),
     jobs: jobsConfig(app, secrets),
     secret: app.PAYLOAD_SECRET,
     serverURL: app.PUBLIC_URL,

@@ -1,29 +1,27 @@
-import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, PayloadRequest } from 'payload'
+import type { CollectionAfterChangeHook, CollectionAfterDeleteHook } from 'payload'
 
 import { CATALOG_CHANGED, catalogEvents } from '../relay/catalog-store'
 
-const COMMIT_WAIT_MS = 10_000
-
 /**
- * Payload runs every hook inside the request's transaction, so a rebuild started from the hook
- * could read the state before the change. The announcement waits until the transaction is over.
+ * Payload runs hooks inside the request's transaction, and no hook runs after the commit, so a
+ * rebuild started at once could read the rows as they were before the change (on Postgres, from
+ * another pooled connection). The change is announced at once and again after the commit has
+ * certainly happened; the store coalesces the rebuilds.
  */
-function afterCommit(req: PayloadRequest, announce: () => void) {
-  const started = Date.now()
-  const check = () => {
-    if (!req.transactionID || Date.now() - started > COMMIT_WAIT_MS) return announce()
-    setTimeout(check, 5).unref()
-  }
-  check()
+const ANNOUNCE_AGAIN_MS = [300, 1500]
+
+function announce(slug: string) {
+  catalogEvents.emit(CATALOG_CHANGED, slug)
+  for (const delay of ANNOUNCE_AGAIN_MS) setTimeout(() => catalogEvents.emit(CATALOG_CHANGED, slug), delay).unref()
 }
 
 /** Tells the relay's in-memory catalog (and, through Redis, other instances') to rebuild. */
-export const catalogChangedAfterChange: CollectionAfterChangeHook = ({ doc, collection, req }) => {
-  afterCommit(req, () => catalogEvents.emit(CATALOG_CHANGED, collection.slug))
+export const catalogChangedAfterChange: CollectionAfterChangeHook = ({ doc, collection }) => {
+  announce(collection.slug)
   return doc
 }
 
-export const catalogChangedAfterDelete: CollectionAfterDeleteHook = ({ doc, collection, req }) => {
-  afterCommit(req, () => catalogEvents.emit(CATALOG_CHANGED, collection.slug))
+export const catalogChangedAfterDelete: CollectionAfterDeleteHook = ({ doc, collection }) => {
+  announce(collection.slug)
   return doc
 }

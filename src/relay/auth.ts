@@ -22,7 +22,11 @@ function addressAllowed(list: readonly string[], ip: string): boolean {
   }
   return list.some((entry) => {
     try {
-      const [range, bits] = entry.includes('/') ? ipaddr.parseCIDR(entry) : [ipaddr.process(entry), undefined]
+      let [range, bits] = entry.includes('/') ? ipaddr.parseCIDR(entry) : [ipaddr.process(entry), undefined]
+      // Clients' IPv4-mapped addresses are compared as IPv4, so such ranges must be too.
+      if (range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress() && bits !== undefined && bits >= 96) {
+        ;[range, bits] = [(range as ipaddr.IPv6).toIPv4Address(), bits - 96]
+      }
       const target = range.kind() === address.kind() ? address : null
       if (!target) return false
       return bits === undefined ? target.toString() === range.toString() : target.match(range, bits)

@@ -15,6 +15,7 @@ export function createCatalogStore(load: () => Promise<CatalogRows>, { debounceM
   let loading: Promise<void> | null = null
   let again = false
   let timer: NodeJS.Timeout | undefined
+  let closed = false
 
   function refresh(): Promise<void> {
     if (loading) {
@@ -33,6 +34,7 @@ export function createCatalogStore(load: () => Promise<CatalogRows>, { debounceM
   }
 
   function invalidate() {
+    if (closed) return
     clearTimeout(timer)
     timer = setTimeout(() => refresh().catch(onError), debounceMs)
   }
@@ -41,7 +43,12 @@ export function createCatalogStore(load: () => Promise<CatalogRows>, { debounceM
     current: () => catalog,
     refresh,
     invalidate,
-    close: () => clearTimeout(timer),
+    /** Stops rebuilding and waits for a rebuild under way, so no query outlives the database. */
+    async close() {
+      closed = true
+      clearTimeout(timer)
+      await loading?.catch(() => undefined)
+    },
   }
 }
 

@@ -119,7 +119,7 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
     usage,
     async close() {
       catalogEvents.off(CATALOG_CHANGED, onChange)
-      store.close()
+      await store.close()
       await usage.close()
       subscriber?.disconnect()
       await closeUpstreamPools()

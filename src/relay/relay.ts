@@ -129,6 +129,24 @@ export function createRelay(deps: RelayDeps) {
     const candidates = orderCandidates(deps.catalog(), model!, modelName, deps.routing).slice(0, deps.settings.maxAttempts)
     let last: UpstreamFailure | undefined
     let attempts = 0
+    const failed = (failure: RelayError) => {
+      deps.recordUsage({
+        requestId: randomUUID(),
+        ownerId: key.ownerId,
+        apiKeyId: key.id,
+        endpoint,
+        model: modelName,
+        stream,
+        status: 'error',
+        httpStatus: failure.status,
+        error: failure.message,
+        attempts,
+        latencyMs: Date.now() - started,
+        ip: call.ip,
+        at: new Date(),
+      })
+      return failure
+    }
     for (const candidate of candidates) {
       attempts += 1
       const attempt = new AbortController()
@@ -141,28 +159,16 @@ export function createRelay(deps: RelayDeps) {
         attempt.abort()
         call.signal.removeEventListener('abort', stop)
         if (call.signal.aborted) throw new RelayError(499, 'The client closed the request.', 'client_closed')
-        if (error instanceof RelayError) throw error
+        if (error instanceof RelayError) throw failed(error)
         last = asFailure(error, candidate.providerKey?.secret)
-        afterFailure(candidate, last)
+        try {
+          afterFailure(candidate, last)
+        } catch (refusal) {
+          throw failed(refusal as RelayError)
+        }
       }
     }
-    const failure = exhausted(model!, attempts, last)
-    deps.recordUsage({
-      requestId: randomUUID(),
-      ownerId: key.ownerId,
-      apiKeyId: key.id,
-      endpoint,
-      model: modelName,
-      stream,
-      status: 'error',
-      httpStatus: failure.status,
-      error: failure.message,
-      attempts,
-      latencyMs: Date.now() - started,
-      ip: call.ip,
-      at: new Date(),
-    })
-    throw failure
+    throw failed(exhausted(model!, attempts, last))
   }
 
   async function runChat(call: RelayCall, endpoint: string, request: OpenAIRequest, native?: AnthropicRequest): Promise<ChatRun> {

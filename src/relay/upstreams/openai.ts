@@ -23,7 +23,11 @@ export function upstreamMessage(text: string): string {
   try {
     const body = JSON.parse(text)
     const message = body?.error?.message ?? body?.message ?? body?.error ?? body?.msg
-    if (typeof message === 'string' && message) return message
+    // The code says what the message may not (`insufficient_quota` behind a plain "quota" text).
+    const code = body?.error?.code ?? body?.error?.type ?? body?.code
+    if (typeof message === 'string' && message) {
+      return typeof code === 'string' && code && !message.includes(code) ? `${message} (${code})` : message
+    }
   } catch {
     // not JSON: the text itself is the message
   }

@@ -39,8 +39,9 @@ export function build() {
     stdio: 'inherit',
     env: {
       // Next evaluates the Payload config while collecting page data; nothing built depends on the
-      // secret, and the server reads the real one at start.
+      // secrets, and the server reads the real ones at start.
       PAYLOAD_SECRET: 'build-time-placeholder-secret-never-used-to-sign',
+      MODELGATE_ENCRYPTION_KEY: '0'.repeat(64),
       ...process.env,
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',

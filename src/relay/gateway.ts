@@ -17,36 +17,47 @@ import { createUsageBuffer, type UsageRecord } from './usage'
 export const CATALOG_CHANNEL = 'modelgate:catalog-changed'
 const DISABLED_KEY_HOLD_MS = 10 * 60_000
 
+function usageRow(r: UsageRecord) {
+  return {
+    requestId: r.requestId,
+    owner: r.ownerId,
+    apiKey: r.apiKeyId,
+    endpoint: r.endpoint,
+    model: r.model,
+    upstreamModel: r.upstreamModel,
+    platform: r.platformId,
+    providerKey: r.providerKeyId,
+    stream: r.stream,
+    status: r.status,
+    httpStatus: r.httpStatus,
+    error: r.error?.slice(0, 1000),
+    promptTokens: r.usage?.promptTokens ?? 0,
+    completionTokens: r.usage?.completionTokens ?? 0,
+    cachedTokens: r.usage?.cachedTokens ?? 0,
+    characters: r.usage?.characters ?? 0,
+    usageSource: r.usage?.source,
+    attempts: r.attempts,
+    latencyMs: r.latencyMs,
+    ttfbMs: r.ttfbMs,
+    ip: r.ip,
+    createdAt: r.at.toISOString(),
+    updatedAt: r.at.toISOString(),
+  }
+}
+
+type SqlDatabase = { drizzle?: { insert: (table: unknown) => { values: (rows: unknown[]) => Promise<unknown> } }; tables?: Record<string, unknown> }
+
+/**
+ * One multi-row insert per batch on SQL databases, with no read-back: per-row creates cost most
+ * of the relay's CPU under load (see the benchmark). MongoDB takes the adapter's create.
+ */
 async function writeUsage(payload: Payload, records: UsageRecord[]) {
-  for (const r of records) {
-    await payload.db.create({
-      collection: 'usage-logs',
-      data: {
-        requestId: r.requestId,
-        owner: r.ownerId,
-        apiKey: r.apiKeyId,
-        endpoint: r.endpoint,
-        model: r.model,
-        upstreamModel: r.upstreamModel,
-        platform: r.platformId,
-        providerKey: r.providerKeyId,
-        stream: r.stream,
-        status: r.status,
-        httpStatus: r.httpStatus,
-        error: r.error?.slice(0, 1000),
-        promptTokens: r.usage?.promptTokens ?? 0,
-        completionTokens: r.usage?.completionTokens ?? 0,
-        cachedTokens: r.usage?.cachedTokens ?? 0,
-        characters: r.usage?.characters ?? 0,
-        usageSource: r.usage?.source,
-        attempts: r.attempts,
-        latencyMs: r.latencyMs,
-        ttfbMs: r.ttfbMs,
-        ip: r.ip,
-        createdAt: r.at.toISOString(),
-        updatedAt: r.at.toISOString(),
-      },
-    })
+  const db = payload.db as unknown as SqlDatabase
+  const table = db.tables?.usage_logs
+  if (db.drizzle && table) {
+    await db.drizzle.insert(table).values(records.map((r) => ({ id: randomUUID(), ...usageRow(r) })))
+  } else {
+    for (const r of records) await payload.db.create({ collection: 'usage-logs', data: usageRow(r) })
   }
   // Straight to the database: a key's last use is bookkeeping, not a catalog change.
   const lastUse = new Map(records.map((r) => [r.apiKeyId, r.at.toISOString()]))

@@ -38,6 +38,13 @@ export async function createTestDatabase(kind = testDatabaseKind()): Promise<Tes
     drop: async () => {
       const client = new pg.Client({ connectionString: serverUrl })
       await client.connect()
+      // Connections the server just closed can take a moment to go; forcing them would surface as
+      // an unhandled error in the process that owned them.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
+        if (rows[0].n === 0) break
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
       await client.end()
     },

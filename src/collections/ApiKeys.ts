@@ -5,6 +5,7 @@ import type { CollectionAfterOperationHook, CollectionBeforeChangeHook, Collecti
 import { byMatrixOrOwner, customerOrStaffCan } from '../access/owner'
 import { staffField } from '../access/staff'
 import type { Secrets } from '../lib/secrets'
+import { activeStatusField } from './fields'
 
 const KEY_PREFIX = 'sk-'
 const CREATED_KEY = 'modelgate.createdApiKey'
@@ -80,16 +81,7 @@ export function apiKeys(secrets: Secrets): CollectionConfig {
         admin: { hidden: true },
       },
       { name: 'prefix', label: 'Key', type: 'text', admin: { readOnly: true } },
-      {
-        name: 'status',
-        type: 'select',
-        required: true,
-        defaultValue: 'active',
-        options: [
-          { value: 'active', label: 'Active' },
-          { value: 'disabled', label: 'Disabled' },
-        ],
-      },
+      activeStatusField,
       { name: 'expiresAt', type: 'date', admin: { description: 'Empty: never expires.' } },
       {
         name: 'models',

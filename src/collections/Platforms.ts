@@ -2,6 +2,7 @@ import type { CollectionBeforeValidateHook, CollectionConfig } from 'payload'
 
 import { matrixAccess } from '../access/staff'
 import { PLATFORM_PRESETS, presetNamed } from '../relay/presets'
+import { activeStatusField } from './fields'
 
 /** Choosing a preset fills the kind and base URL the operator left empty. */
 const fillFromPreset: CollectionBeforeValidateHook = ({ data }) => {
@@ -68,15 +69,6 @@ export const Platforms: CollectionConfig = {
         { value: 'round-robin', label: 'Round-robin within a priority tier' },
       ],
     },
-    {
-      name: 'status',
-      type: 'select',
-      required: true,
-      defaultValue: 'active',
-      options: [
-        { value: 'active', label: 'Active' },
-        { value: 'disabled', label: 'Disabled' },
-      ],
-    },
+    activeStatusField,
   ],
 }

@@ -2,7 +2,7 @@ import type { Payload, TaskConfig } from 'payload'
 
 import { REVEAL_SEALED_KEYS } from '../collections/ProviderKeys'
 import type { Secrets } from '../lib/secrets'
-import type { PlatformKind } from '../relay/presets'
+import { toCatalogPlatform } from '../relay/catalog-loader'
 import { probeProviderKey } from '../relay/probe'
 
 /**
@@ -23,15 +23,7 @@ export async function recheckDisabledKeys(payload: Payload, secrets: Secrets, pr
     const platform = typeof key.platform === 'object' ? key.platform : null
     if (!platform || !key.key) continue
     const result = await probe(
-      {
-        id: platform.id,
-        name: platform.name,
-        kind: platform.kind as PlatformKind,
-        baseUrl: platform.baseUrl ?? '',
-        apiVersion: platform.apiVersion ?? undefined,
-        headers: Object.fromEntries((platform.extraHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value])),
-        routing: 'weighted',
-      },
+      toCatalogPlatform(platform),
       { secret: secrets.open(key.key), baseUrl: key.baseUrl ?? undefined },
     )
     const lastCheckedAt = new Date().toISOString()

@@ -2,12 +2,25 @@ import type { Payload } from 'payload'
 
 import { REVEAL_SEALED_KEYS } from '../collections/ProviderKeys'
 import type { Secrets } from '../lib/secrets'
-import type { CatalogRows } from './catalog'
+import type { Platform } from '../payload-types'
+import type { CatalogPlatform, CatalogRows } from './catalog'
 import type { PlatformKind } from './presets'
 
 const ALL = { pagination: false, depth: 0, overrideAccess: true } as const
 
 const ids = (value: unknown): string[] => (Array.isArray(value) ? value.map((v) => String(typeof v === 'object' && v ? (v as { id: unknown }).id : v)) : [])
+
+export function toCatalogPlatform(p: Platform): CatalogPlatform {
+  return {
+    id: p.id,
+    name: p.name,
+    kind: p.kind as PlatformKind,
+    baseUrl: p.baseUrl ?? '',
+    apiVersion: p.apiVersion ?? undefined,
+    headers: Object.fromEntries((p.extraHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value])),
+    routing: p.routing === 'round-robin' ? 'round-robin' : 'weighted',
+  }
+}
 
 /** Reads what the relay needs from the database, opening sealed provider keys. */
 export function catalogLoader(payload: Payload, secrets: Secrets): () => Promise<CatalogRows> {
@@ -36,15 +49,7 @@ export function catalogLoader(payload: Payload, secrets: Secrets): () => Promise
       }
     }
     return {
-      platforms: platforms.docs.map((p) => ({
-        id: p.id,
-        name: p.name,
-        kind: p.kind as PlatformKind,
-        baseUrl: p.baseUrl ?? '',
-        apiVersion: p.apiVersion ?? undefined,
-        headers: Object.fromEntries((p.extraHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value])),
-        routing: p.routing === 'round-robin' ? 'round-robin' : 'weighted',
-      })),
+      platforms: platforms.docs.map(toCatalogPlatform),
       models: models.docs.map((m) => ({
         id: m.id,
         name: m.name,

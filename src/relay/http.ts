@@ -40,15 +40,19 @@ export function sendUpstream(args: {
   })
 }
 
-/** Reads at most `limit` bytes of an error body, enough to judge it and show the upstream's words. */
-export async function readBounded(body: UpstreamResponse['body'], limit = 64 * 1024): Promise<string> {
+/** Reads at most `limit` bytes of a body (the rest is drained), e.g. an error enough to judge it. */
+export async function readBoundedBytes(body: UpstreamResponse['body'], limit = 64 * 1024): Promise<Buffer> {
   const parts: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
     if (size < limit) parts.push(chunk as Buffer)
     size += (chunk as Buffer).length
   }
-  return Buffer.concat(parts).toString('utf8').slice(0, limit)
+  return Buffer.concat(parts).subarray(0, limit)
+}
+
+export async function readBounded(body: UpstreamResponse['body'], limit = 64 * 1024): Promise<string> {
+  return (await readBoundedBytes(body, limit)).toString('utf8')
 }
 
 export async function closeUpstreamPools() {

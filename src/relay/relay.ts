@@ -63,10 +63,6 @@ function asFailure(error: unknown, secret: string | undefined): UpstreamFailure 
   return new UpstreamFailure(null, `could not reach the upstream (${redactSecret((error as Error).message, secret)})`)
 }
 
-function describeKey(candidate: Candidate): string {
-  return candidate.providerKey ? `key ${candidate.providerKey.id} of ${candidate.platform.name}` : candidate.platform.name
-}
-
 export function validateChatRequest(body: unknown): OpenAIRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The request body must be a JSON object.')
   const request = body as OpenAIRequest
@@ -210,7 +206,7 @@ export function createRelay(deps: RelayDeps) {
     })
   }
 
-  return { authorize, runChat, runPassthrough, logRun, describeKey }
+  return { authorize, runChat, runPassthrough, logRun }
 }
 
 export type Relay = ReturnType<typeof createRelay>

@@ -46,6 +46,11 @@ async function writeOpenAIAnswer(res: Response, run: ChatRun) {
   res.json(run.outcome.completion)
 }
 
+function writeRaw(res: Response, run: ChatRun) {
+  if (run.outcome.kind !== 'raw') throw new Error('unexpected answer')
+  res.status(200).type(run.outcome.contentType).send(run.outcome.body)
+}
+
 function modelList(catalog: Catalog, allowed: string[]) {
   const names = [...catalog.modelsByName.keys()].filter((name) => allowed.length === 0 || matchesAny(allowed, name))
   return {
@@ -76,27 +81,26 @@ export function relayRouter(relay?: Relay, options: { catalog?: () => Catalog; m
       }
     })
 
-    /** Runs a chat request and writes its answer; errors are logged and answered in the ingress's shape. */
-    const serveChat =
+    /** Runs a request and writes its answer; every outcome is logged and errors answered in the ingress's shape. */
+    const serve =
       (
         endpoint: string,
-        prepare: (body: unknown) => { request: OpenAIRequest; native?: AnthropicRequest },
-        write: (res: Response, run: ChatRun) => Promise<void>,
+        run: (call: RelayCall, req: Request, endpoint: string) => Promise<ChatRun>,
+        write: (res: Response, run: ChatRun) => Promise<void> | void,
         fail: (res: Response, error: unknown) => void,
       ) =>
       async (req: Request, res: Response) => {
         const call = relayCall(req, res)
-        let run: ChatRun | undefined
+        let started: ChatRun | undefined
         try {
-          const { request, native } = prepare(call.body)
-          run = await relay.runChat(call, endpoint, request, native)
-          const ttfbMs = Date.now() - run.started
-          await write(res, run)
-          relay.logRun(run, call, endpoint, { status: 'success', httpStatus: 200, ttfbMs })
+          started = await run(call, req, endpoint)
+          const ttfbMs = Date.now() - started.started
+          await write(res, started)
+          relay.logRun(started, call, endpoint, { status: 'success', httpStatus: 200, ttfbMs })
         } catch (error) {
-          if (run) {
+          if (started) {
             const aborted = call.signal.aborted
-            relay.logRun(run, call, endpoint, {
+            relay.logRun(started, call, endpoint, {
               status: aborted ? 'client-aborted' : 'error',
               httpStatus: aborted ? 499 : 502,
               error: (error as Error).message,
@@ -106,51 +110,44 @@ export function relayRouter(relay?: Relay, options: { catalog?: () => Catalog; m
         }
       }
 
-    router.post(
-      '/chat/completions',
-      serveChat('/v1/chat/completions', (body) => ({ request: validateChatRequest(body) }), writeOpenAIAnswer, sendError),
-    )
-    router.post('/messages', serveChat('/v1/messages', readMessagesRequest, writeAnthropicAnswer, sendAnthropicError))
+    const chat =
+      (prepare: (body: unknown) => { request: OpenAIRequest; native?: AnthropicRequest }) =>
+      (call: RelayCall, _req: Request, endpoint: string) => {
+        const { request, native } = prepare(call.body)
+        return relay.runChat(call, endpoint, request, native)
+      }
+    router.post('/chat/completions', serve('/v1/chat/completions', chat((body) => ({ request: validateChatRequest(body) })), writeOpenAIAnswer, sendError))
+    router.post('/messages', serve('/v1/messages', chat(readMessagesRequest), writeAnthropicAnswer, sendAnthropicError))
 
     /** Relays a request whose answer goes back as it came, after the usual key and model checks. */
-    const servePassthrough =
-      (path: string, prepare: (req: Request) => Promise<PassthroughRequest>) => async (req: Request, res: Response) => {
-        const call = relayCall(req, res)
-        const endpoint = `/v1/${path}`
-        let run: ChatRun | undefined
-        try {
-          run = await relay.runPassthrough(call, endpoint, await prepare(req))
-          const { outcome } = run
-          if (outcome.kind !== 'raw') throw new Error('unexpected answer')
-          res.status(200).type(outcome.contentType).send(outcome.body)
-          relay.logRun(run, call, endpoint, { status: 'success', httpStatus: 200 })
-        } catch (error) {
-          if (run) relay.logRun(run, call, endpoint, { status: 'error', httpStatus: 502, error: (error as Error).message })
-          sendError(res, error)
-        }
-      }
+    const passthroughRoute = (path: string, read: (req: Request) => Promise<Omit<PassthroughRequest, 'path'>>) =>
+      serve(
+        `/v1/${path}`,
+        async (call, req, endpoint) => relay.runPassthrough(call, endpoint, { path, ...(await read(req)) }),
+        writeRaw,
+        sendError,
+      )
 
-    const jsonRequest = (path: string) => async (req: Request): Promise<PassthroughRequest> => {
+    const readJson = async (req: Request) => {
       const body = req.body as Record<string, unknown> | undefined
       if (!body || typeof body.model !== 'string') throw badRequest('you must provide a model parameter', 'model')
       return {
-        path,
         model: body.model,
-        body: async (model) => ({ body: JSON.stringify({ ...body, model }), contentType: 'application/json' }),
+        body: async (model: string) => ({ body: JSON.stringify({ ...body, model }), contentType: 'application/json' }),
       }
     }
 
-    router.post('/embeddings', servePassthrough('embeddings', jsonRequest('embeddings')))
-    router.post('/images/generations', servePassthrough('images/generations', jsonRequest('images/generations')))
+    router.post('/embeddings', passthroughRoute('embeddings', readJson))
+    router.post('/images/generations', passthroughRoute('images/generations', readJson))
     router.post(
       '/audio/transcriptions',
-      servePassthrough('audio/transcriptions', async (req) => {
+      passthroughRoute('audio/transcriptions', async (req) => {
         if (!Buffer.isBuffer(req.body)) throw badRequest('Send the audio as multipart/form-data with "file" and "model".')
         const parts = await readMultipart(req.body, String(req.headers['content-type']))
         const model = parts.find((p) => p.name === 'model' && 'value' in p)
         if (!model || !('value' in model)) throw badRequest('you must provide a model parameter', 'model')
         if (!parts.some((p) => p.name === 'file' && 'data' in p)) throw badRequest('you must provide a file', 'file')
-        return { path: 'audio/transcriptions', model: model.value, body: (upstream) => writeMultipart(parts, upstream) }
+        return { model: model.value, body: (upstream: string) => writeMultipart(parts, upstream) }
       }),
     )
   }

@@ -1,5 +1,5 @@
 import { RelayError } from '../errors'
-import { readBounded, sendUpstream, type Timeouts } from '../http'
+import { readBoundedBytes, sendUpstream, type Timeouts } from '../http'
 import type { Candidate } from '../routing'
 import type { OpenAIUsage } from '../translate/openai-types'
 import { expectSuccess, openAITarget } from './openai'
@@ -43,6 +43,6 @@ export async function passthrough(
   const response = await sendUpstream({ url, headers: { ...headers, 'content-type': contentType }, body, signal, timeouts })
   await expectSuccess(response)
   const answerType = String(response.headers['content-type'] ?? 'application/json')
-  const answer = Buffer.from(await readBounded(response.body, MAX_ANSWER_BYTES), 'utf8')
+  const answer = await readBoundedBytes(response.body, MAX_ANSWER_BYTES)
   return { kind: 'raw', contentType: answerType, body: answer, usage: usageIn(answer, answerType) }
 }

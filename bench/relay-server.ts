@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 
+import { postEntry } from '../src/billing/ledger'
+import { sqlRunnerOf } from '../src/billing/sql'
 import { startServer } from '../src/server'
 
 const upstream = process.env.UPSTREAM_BASE_URL
@@ -44,35 +46,27 @@ const running = await startServer({
 })
 const { payload, gateway } = running
 
-// Diagnosis only, to see what the usage writer costs; the headline figures run it as it is.
-//   BENCH_USAGE_WRITES=off           usage rows (and the keys' last use) are dropped, not written
-//   BENCH_USAGE_WRITES=no-readback   usage rows are written with `returning: false` (no read-back query)
-const usageWrites = process.env.BENCH_USAGE_WRITES
-if (usageWrites === 'off' || usageWrites === 'no-readback') {
-  type Args = { collection: string; returning?: boolean }
-  const db = payload.db as unknown as Record<'create' | 'updateOne', (args: Args) => Promise<unknown>>
-  for (const method of ['create', 'updateOne'] as const) {
-    const original = db[method].bind(payload.db)
-    db[method] = (args) => {
-      const usageRow = args.collection === 'usage-logs' || (method === 'updateOne' && args.collection === 'api-keys')
-      if (!usageRow) return original(args)
-      return usageWrites === 'off' ? Promise.resolve({}) : original({ ...args, returning: false })
-    }
-  }
-}
-
 const platform = await payload.create({
   collection: 'platforms',
   data: { name: 'Bench upstream', kind: 'openai-compatible', baseUrl: upstream, status: 'active' },
 })
 // A wildcard: the requested name (which tells the mock how to stream) goes upstream unchanged.
-await payload.create({ collection: 'models', data: { name: 'bench-*', platforms: [platform.id], kind: 'chat', status: 'active' } })
+// Billing on (the default): the model is priced and the customer funded, so every request reserves
+// and settles money. BENCH_BILLING=off serves a free model, to show what billing costs.
+const billing = process.env.BENCH_BILLING !== 'off'
+const prices = billing ? { inputPrice: 1_000_000, outputPrice: 2_000_000, requestPrice: 1 } : {}
+await payload.create({ collection: 'models', data: { name: 'bench-*', platforms: [platform.id], kind: 'chat', status: 'active', ...prices } })
 await payload.create({
   collection: 'provider-keys',
   data: { name: 'bench', platform: platform.id, key: 'sk-bench-upstream', priority: 0, weight: 1, status: 'active' },
 })
 const customer = await payload.create({ collection: 'users', data: { email: 'customer@bench.local', password: randomBytes(12).toString('hex') } })
 const apiKey = await payload.create({ collection: 'api-keys', data: { name: 'bench', owner: customer.id, status: 'active' } })
+if (billing) {
+  await sqlRunnerOf(payload).transaction((tx) =>
+    postEntry(tx, { ownerId: customer.id, kind: 'top-up', bucket: 'cash', amount: 1_000_000_000_000_000, idempotencyKey: 'bench-top-up' }),
+  )
+}
 
 // Catalog rebuilds after changes are debounced; wait for the last one, then load it for sure.
 await new Promise((resolve) => setTimeout(resolve, 100))

@@ -13,8 +13,8 @@
  * Settings (environment): BENCH_QUICK=1 (a shorter run), BENCH_SKIP_PORTKEY=1,
  * BENCH_STREAM_LEVELS=64,128,256,512,1024,2048, BENCH_RELAY_CPU_PROF=1 (writes the relay process's
  * .cpuprofile files, one per thread, the largest being the main one, to bench/results/),
- * BENCH_USAGE_WRITES=off|no-readback (diagnosis: the relay drops its usage rows, or writes them
- * without Payload's read-back query).
+ * BENCH_BILLING=off (a free model: no reservation or settlement, to show what billing costs; by
+ * default the model is priced and every request reserves and settles money).
  */
 import { setMaxListeners } from 'node:events'
 import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs'
@@ -41,8 +41,7 @@ const RESULTS = path.join(ROOT, 'bench', 'results')
 const QUICK = process.env.BENCH_QUICK === '1'
 const SKIP_PORTKEY = process.env.BENCH_SKIP_PORTKEY === '1'
 const PROFILE = process.env.BENCH_RELAY_CPU_PROF === '1'
-/** Diagnosis only: the relay drops its usage rows (`off`) or writes them without read-back (`no-readback`). */
-const USAGE_WRITES = process.env.BENCH_USAGE_WRITES === 'off' || process.env.BENCH_USAGE_WRITES === 'no-readback' ? process.env.BENCH_USAGE_WRITES : undefined
+const BILLING = process.env.BENCH_BILLING === 'off' ? 'off' : 'on'
 
 const PLAN = {
   warmup: { requests: QUICK ? 200 : 600, concurrency: 8, streams: QUICK ? 8 : 30 },
@@ -389,7 +388,7 @@ async function main() {
   const started = Date.now()
   const loadAverageAtStart = os.loadavg()
   const cpus = os.cpus()
-  say(`Modelgate relay benchmark — ${cpus.length} cores (${cpus[0]?.model.trim()}), Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${QUICK ? ' — QUICK run' : ''}${USAGE_WRITES ? ` — usage writes: ${USAGE_WRITES} (diagnosis)` : ''}`)
+  say(`Modelgate relay benchmark — ${cpus.length} cores (${cpus[0]?.model.trim()}), Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${QUICK ? ' — QUICK run' : ''}${BILLING === 'off' ? ' — billing off (free model)' : ''}`)
   say('Starting the mock upstream, the bare proxy, Portkey and the relay …')
 
   const children: Child[] = []
@@ -413,7 +412,7 @@ async function main() {
       [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', path.join(RESULTS, `relay-${stamp}.cpuprofiles`)] : []), '--import', 'tsx', 'bench/relay-server.ts'],
       {
         cwd: ROOT,
-        env: childEnv({ UPSTREAM_BASE_URL: `http://127.0.0.1:${mockPort}/v1`, ...(USAGE_WRITES ? { BENCH_USAGE_WRITES: USAGE_WRITES } : {}) }),
+        env: childEnv({ UPSTREAM_BASE_URL: `http://127.0.0.1:${mockPort}/v1`, BENCH_BILLING: BILLING }),
         logFile: logFile('relay'),
         ipc: true,
       },
@@ -521,7 +520,7 @@ async function main() {
       machine: { cores: cpus.length, cpu: cpus[0]?.model.trim(), memoryGiB: round2(os.totalmem() / 2 ** 30), node: process.version, loadAverageAtStart, loadAverageAtEnd: os.loadavg() },
       portkey: { version, running: Boolean(portkey.target), ...(portkey.note ? { note: portkey.note } : {}) },
       plan: PLAN,
-      usageWrites: USAGE_WRITES ? `${USAGE_WRITES} (diagnosis)` : 'as shipped',
+      billing: BILLING,
       latency,
       throughput: throughputs,
       streams,

@@ -7,6 +7,7 @@ import sharp from 'sharp'
 import { buildCollections } from './collections'
 import type { AppConfig } from './config/env'
 import { databaseAdapter } from './db/adapter'
+import { BillingSettings } from './globals/BillingSettings'
 import { jobsConfig } from './jobs'
 import { createSecrets } from './lib/secrets'
 
@@ -39,6 +40,7 @@ export function createPayloadConfig(app: AppConfig) {
     },
     collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
     db: databaseAdapter(app),
+    globals: [BillingSettings],
     jobs: jobsConfig(app, secrets),
     secret: app.PAYLOAD_SECRET,
     serverURL: app.PUBLIC_URL,

@@ -75,6 +75,15 @@ export interface Config {
     'provider-keys': ProviderKey;
     'api-keys': ApiKey;
     media: Media;
+    tiers: Tier;
+    'plan-resources': PlanResource;
+    plans: Plan;
+    subscriptions: Subscription;
+    'redemption-codes': RedemptionCode;
+    wallets: Wallet;
+    'ledger-entries': LedgerEntry;
+    reservations: Reservation;
+    'subscription-resources': SubscriptionResource;
     'usage-logs': UsageLog;
     'audit-logs': AuditLog;
     'payload-kv': PayloadKv;
@@ -83,7 +92,11 @@ export interface Config {
     'payload-preferences': PayloadPreference;
     'payload-migrations': PayloadMigration;
   };
-  collectionsJoins: {};
+  collectionsJoins: {
+    subscriptions: {
+      resources: 'subscription-resources';
+    };
+  };
   collectionsSelect: {
     admins: AdminsSelect<false> | AdminsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
@@ -92,6 +105,15 @@ export interface Config {
     'provider-keys': ProviderKeysSelect<false> | ProviderKeysSelect<true>;
     'api-keys': ApiKeysSelect<false> | ApiKeysSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
+    tiers: TiersSelect<false> | TiersSelect<true>;
+    'plan-resources': PlanResourcesSelect<false> | PlanResourcesSelect<true>;
+    plans: PlansSelect<false> | PlansSelect<true>;
+    subscriptions: SubscriptionsSelect<false> | SubscriptionsSelect<true>;
+    'redemption-codes': RedemptionCodesSelect<false> | RedemptionCodesSelect<true>;
+    wallets: WalletsSelect<false> | WalletsSelect<true>;
+    'ledger-entries': LedgerEntriesSelect<false> | LedgerEntriesSelect<true>;
+    reservations: ReservationsSelect<false> | ReservationsSelect<true>;
+    'subscription-resources': SubscriptionResourcesSelect<false> | SubscriptionResourcesSelect<true>;
     'usage-logs': UsageLogsSelect<false> | UsageLogsSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
@@ -105,9 +127,11 @@ export interface Config {
   };
   fallbackLocale: null;
   globals: {
+    'billing-settings': BillingSetting;
     'payload-jobs-stats': PayloadJobsStat;
   };
   globalsSelect: {
+    'billing-settings': BillingSettingsSelect<false> | BillingSettingsSelect<true>;
     'payload-jobs-stats': PayloadJobsStatsSelect<false> | PayloadJobsStatsSelect<true>;
   };
   locale: null;
@@ -118,6 +142,8 @@ export interface Config {
   jobs: {
     tasks: {
       requeueStaleJobs: TaskRequeueStaleJobs;
+      expireSubscriptions: TaskExpireSubscriptions;
+      reconcileReservations: TaskReconcileReservations;
       recheckProviderKeys: TaskRecheckProviderKeys;
       inline: {
         input: unknown;
@@ -296,6 +322,38 @@ export interface Model {
   status: 'active' | 'disabled';
   defaultForNewChats?: boolean | null;
   titleModel?: boolean | null;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  inputPrice?: number | null;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  outputPrice?: number | null;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  cachedInputPrice?: number | null;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  requestPrice?: number | null;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  characterPrice?: number | null;
+  /**
+   * What the provider charges you; for margins. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  supplierCost?: number | null;
+  /**
+   * Multiplies counted input tokens or characters before pricing and plan accounting.
+   */
+  inputMultiplier?: number | null;
+  /**
+   * Multiplies counted output tokens or characters before pricing and plan accounting.
+   */
+  outputMultiplier?: number | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -399,6 +457,302 @@ export interface Media {
   focalY?: number | null;
 }
 /**
+ * A top-up moves a customer up to the highest tier whose threshold their total top-ups reach; never down. A tier with threshold 0 applies to every account from the start.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "tiers".
+ */
+export interface Tier {
+  id: string;
+  name: string;
+  /**
+   * Customers whose total top-ups reach this amount get the tier automatically. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  threshold?: number | null;
+  /**
+   * Over all of a customer's keys together, on top of each key's own limit. Empty: no limit.
+   */
+  rpm?: number | null;
+  /**
+   * Over all of a customer's keys together, on top of each key's own limit. Empty: no limit.
+   */
+  tpm?: number | null;
+  /**
+   * Multiplies counted tokens and characters before pricing (0.8 = 20% off).
+   */
+  priceMultiplier: number;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "plan-resources".
+ */
+export interface PlanResource {
+  id: string;
+  name: string;
+  /**
+   * Model names or wildcards such as gpt-4o* (a lone * covers every model).
+   */
+  models: string[];
+  meter: 'requests' | 'tokens' | 'characters';
+  /**
+   * −1 = unlimited: the covered models are free for holders of the plan.
+   */
+  limit: number;
+  /**
+   * On save, active subscriptions of every plan that includes this resource get it if they lack it. Subscriptions that hold it keep their copy, usage and expiry; expired and used-up ones are left alone.
+   */
+  applyToSubscriptions?: boolean | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "plans".
+ */
+export interface Plan {
+  id: string;
+  name: string;
+  resources?: (string | PlanResource)[] | null;
+  periodUnit: 'days' | 'months' | 'years' | 'until-used-up';
+  periodLength: number;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  price?: number | null;
+  /**
+   * The buyer gets each resource limit × this (1000 tokens × 10 = 10,000).
+   */
+  quantityMultiplier: number;
+  rateLimitRequests?: number | null;
+  rateLimitHours?: number | null;
+  /**
+   * Every new customer gets it.
+   */
+  givenOnRegistration?: boolean | null;
+  /**
+   * Customers see it and can buy it with their balance.
+   */
+  onSale?: boolean | null;
+  description?: string | null;
+  /**
+   * On save, active subscriptions of this plan get the resources they lack (one added here since). What they hold keeps its limit, usage and expiry; expired and used-up subscriptions are left alone.
+   */
+  applyToSubscriptions?: boolean | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "subscriptions".
+ */
+export interface Subscription {
+  id: string;
+  owner: string | User;
+  /**
+   * Copied when chosen: its resources, name and rate limit. Another plan replaces the resources it does not share.
+   */
+  plan?: (string | null) | Plan;
+  planName?: string | null;
+  status: 'active' | 'expired' | 'exhausted' | 'cancelled';
+  /**
+   * Empty: now.
+   */
+  startsAt: string;
+  /**
+   * Empty: one period of the plan after the start. Moving it into the future makes an expired subscription active again.
+   */
+  expiresAt: string;
+  rateLimitRequests?: number | null;
+  rateLimitHours?: number | null;
+  source?: ('purchase' | 'registration' | 'trial' | 'code' | 'recharge-card' | 'staff') | null;
+  /**
+   * On save, what has been used of every resource goes back to zero; a used-up subscription whose time is not over becomes active again.
+   */
+  resetCounters?: boolean | null;
+  resources?: {
+    docs?: (string | SubscriptionResource)[];
+    hasNextPage?: boolean;
+    totalDocs?: number;
+  };
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "subscription-resources".
+ */
+export interface SubscriptionResource {
+  id: string;
+  owner: string | User;
+  subscription: string | Subscription;
+  planResource?: (string | null) | PlanResource;
+  name?: string | null;
+  models:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  meter: 'requests' | 'tokens' | 'characters';
+  /**
+   * −1 = unlimited.
+   */
+  limit: number;
+  used: number;
+  reserved: number;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * A new code comes with a generated value. For many at once: POST /api/redemption-codes/generate (see docs/billing.md).
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "redemption-codes".
+ */
+export interface RedemptionCode {
+  id: string;
+  /**
+   * Generated; type your own to replace it. Stored in upper case.
+   */
+  code: string;
+  batch?: string | null;
+  kind: 'balance' | 'plan' | 'requests';
+  /**
+   * For balance codes: credited to the gift balance. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  amount?: number | null;
+  plan?: (string | null) | Plan;
+  /**
+   * For recharge cards.
+   */
+  requests?: number | null;
+  /**
+   * For recharge cards.
+   */
+  validityDays?: number | null;
+  expiresAt?: string | null;
+  /**
+   * Set void to cancel an unused code. Redeemed is set by the redemption itself.
+   */
+  status: 'active' | 'redeemed' | 'void';
+  redeemedBy?: (string | null) | User;
+  redeemedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Balances change only through ledger entries: add an adjustment entry to credit or debit a wallet.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "wallets".
+ */
+export interface Wallet {
+  id: string;
+  owner: string | User;
+  /**
+   * Paid money. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  cash?: number | null;
+  /**
+   * Vouchers, trials and rewards; spent first, never refunded. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  gift?: number | null;
+  /**
+   * Credit drawn (zero or negative). In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  credit?: number | null;
+  /**
+   * How far the customer may spend beyond cash and gift. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  creditLimit?: number | null;
+  /**
+   * Held for requests in flight. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  reserved?: number | null;
+  /**
+   * Decides the automatic tier. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  totalTopUp?: number | null;
+  /**
+   * Assigned automatically from total top-ups; set by hand to override.
+   */
+  tier?: (string | null) | Tier;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Every change to a balance. To credit or debit a wallet, create an adjustment with a reason.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "ledger-entries".
+ */
+export interface LedgerEntry {
+  id: string;
+  owner: string | User;
+  wallet?: (string | null) | Wallet;
+  /**
+   * Entries staff add are adjustments.
+   */
+  kind: 'top-up' | 'usage' | 'refund' | 'voucher' | 'adjustment' | 'reversal' | 'redemption' | 'trial';
+  /**
+   * Gift is spent first, then cash, then credit.
+   */
+  bucket: 'gift' | 'cash' | 'credit';
+  /**
+   * Positive credits the wallet, negative debits it. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  amount: number;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  balanceAfter?: number | null;
+  referenceType?: ('order' | 'usage' | 'code' | 'staff' | 'subscription' | 'registration') | null;
+  referenceId?: string | null;
+  idempotencyKey?: string | null;
+  actor?: (string | null) | Admin;
+  /**
+   * Required when staff add an entry.
+   */
+  note?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Requests in flight and what they hold. Read-only; the relay and the reconciliation job manage them.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reservations".
+ */
+export interface Reservation {
+  id: string;
+  requestId: string;
+  owner: string | User;
+  wallet?: (string | null) | Wallet;
+  subscriptionResource?: (string | null) | SubscriptionResource;
+  model?: string | null;
+  /**
+   * Held on the wallet. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  amount?: number | null;
+  /**
+   * Held on the plan resource.
+   */
+  units?: number | null;
+  /**
+   * Charge for what was delivered so far, kept up to date for long streams. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  delivered?: number | null;
+  deliveredUnits?: number | null;
+  leaseUntil: string;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "usage-logs".
  */
@@ -413,7 +767,7 @@ export interface UsageLog {
   platform?: (string | null) | Platform;
   providerKey?: (string | null) | ProviderKey;
   stream?: boolean | null;
-  status: 'success' | 'error' | 'client-aborted';
+  status: 'success' | 'error' | 'client-aborted' | 'interrupted';
   httpStatus?: number | null;
   error?: string | null;
   promptTokens?: number | null;
@@ -425,6 +779,37 @@ export interface UsageLog {
   latencyMs?: number | null;
   ttfbMs?: number | null;
   ip?: string | null;
+  billedTo?: ('wallet' | 'subscription' | 'none') | null;
+  subscription?: (string | null) | Subscription;
+  /**
+   * Counted against the plan resource.
+   */
+  planUnits?: number | null;
+  /**
+   * Taken from the wallet. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  charge?: number | null;
+  /**
+   * Supplier cost. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  cost?: number | null;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  margin?: number | null;
+  /**
+   * Price the wallet could not cover. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  shortfall?: number | null;
+  prices?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -530,7 +915,8 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'requeueStaleJobs' | 'recheckProviderKeys';
+        taskSlug:
+          'inline' | 'requeueStaleJobs' | 'expireSubscriptions' | 'reconcileReservations' | 'recheckProviderKeys';
         taskID: string;
         input?:
           | {
@@ -563,7 +949,8 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'requeueStaleJobs' | 'recheckProviderKeys') | null;
+  taskSlug?:
+    ('inline' | 'requeueStaleJobs' | 'expireSubscriptions' | 'reconcileReservations' | 'recheckProviderKeys') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -613,6 +1000,42 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'media';
         value: string | Media;
+      } | null)
+    | ({
+        relationTo: 'tiers';
+        value: string | Tier;
+      } | null)
+    | ({
+        relationTo: 'plan-resources';
+        value: string | PlanResource;
+      } | null)
+    | ({
+        relationTo: 'plans';
+        value: string | Plan;
+      } | null)
+    | ({
+        relationTo: 'subscriptions';
+        value: string | Subscription;
+      } | null)
+    | ({
+        relationTo: 'redemption-codes';
+        value: string | RedemptionCode;
+      } | null)
+    | ({
+        relationTo: 'wallets';
+        value: string | Wallet;
+      } | null)
+    | ({
+        relationTo: 'ledger-entries';
+        value: string | LedgerEntry;
+      } | null)
+    | ({
+        relationTo: 'reservations';
+        value: string | Reservation;
+      } | null)
+    | ({
+        relationTo: 'subscription-resources';
+        value: string | SubscriptionResource;
       } | null)
     | ({
         relationTo: 'usage-logs';
@@ -761,6 +1184,14 @@ export interface ModelsSelect<T extends boolean = true> {
   status?: T;
   defaultForNewChats?: T;
   titleModel?: T;
+  inputPrice?: T;
+  outputPrice?: T;
+  cachedInputPrice?: T;
+  requestPrice?: T;
+  characterPrice?: T;
+  supplierCost?: T;
+  inputMultiplier?: T;
+  outputMultiplier?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -826,6 +1257,160 @@ export interface MediaSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "tiers_select".
+ */
+export interface TiersSelect<T extends boolean = true> {
+  name?: T;
+  threshold?: T;
+  rpm?: T;
+  tpm?: T;
+  priceMultiplier?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "plan-resources_select".
+ */
+export interface PlanResourcesSelect<T extends boolean = true> {
+  name?: T;
+  models?: T;
+  meter?: T;
+  limit?: T;
+  applyToSubscriptions?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "plans_select".
+ */
+export interface PlansSelect<T extends boolean = true> {
+  name?: T;
+  resources?: T;
+  periodUnit?: T;
+  periodLength?: T;
+  price?: T;
+  quantityMultiplier?: T;
+  rateLimitRequests?: T;
+  rateLimitHours?: T;
+  givenOnRegistration?: T;
+  onSale?: T;
+  description?: T;
+  applyToSubscriptions?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "subscriptions_select".
+ */
+export interface SubscriptionsSelect<T extends boolean = true> {
+  owner?: T;
+  plan?: T;
+  planName?: T;
+  status?: T;
+  startsAt?: T;
+  expiresAt?: T;
+  rateLimitRequests?: T;
+  rateLimitHours?: T;
+  source?: T;
+  resetCounters?: T;
+  resources?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "redemption-codes_select".
+ */
+export interface RedemptionCodesSelect<T extends boolean = true> {
+  code?: T;
+  batch?: T;
+  kind?: T;
+  amount?: T;
+  plan?: T;
+  requests?: T;
+  validityDays?: T;
+  expiresAt?: T;
+  status?: T;
+  redeemedBy?: T;
+  redeemedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "wallets_select".
+ */
+export interface WalletsSelect<T extends boolean = true> {
+  owner?: T;
+  cash?: T;
+  gift?: T;
+  credit?: T;
+  creditLimit?: T;
+  reserved?: T;
+  totalTopUp?: T;
+  tier?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "ledger-entries_select".
+ */
+export interface LedgerEntriesSelect<T extends boolean = true> {
+  owner?: T;
+  wallet?: T;
+  kind?: T;
+  bucket?: T;
+  amount?: T;
+  balanceAfter?: T;
+  referenceType?: T;
+  referenceId?: T;
+  idempotencyKey?: T;
+  actor?: T;
+  note?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "reservations_select".
+ */
+export interface ReservationsSelect<T extends boolean = true> {
+  requestId?: T;
+  owner?: T;
+  wallet?: T;
+  subscriptionResource?: T;
+  model?: T;
+  amount?: T;
+  units?: T;
+  delivered?: T;
+  deliveredUnits?: T;
+  leaseUntil?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "subscription-resources_select".
+ */
+export interface SubscriptionResourcesSelect<T extends boolean = true> {
+  owner?: T;
+  subscription?: T;
+  planResource?: T;
+  name?: T;
+  models?: T;
+  meter?: T;
+  limit?: T;
+  used?: T;
+  reserved?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "usage-logs_select".
  */
 export interface UsageLogsSelect<T extends boolean = true> {
@@ -850,6 +1435,14 @@ export interface UsageLogsSelect<T extends boolean = true> {
   latencyMs?: T;
   ttfbMs?: T;
   ip?: T;
+  billedTo?: T;
+  subscription?: T;
+  planUnits?: T;
+  charge?: T;
+  cost?: T;
+  margin?: T;
+  shortfall?: T;
+  prices?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -946,6 +1539,35 @@ export interface PayloadMigrationsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "billing-settings".
+ */
+export interface BillingSetting {
+  id: string;
+  /**
+   * Requests on any model, as a "Free trial" subscription; 0: none.
+   */
+  trialRequests?: number | null;
+  /**
+   * How long the trial requests last.
+   */
+  trialDays?: number | null;
+  /**
+   * Credited to the gift balance; 0: none. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  trialAmount?: number | null;
+  /**
+   * Plans marked "given on registration" are given too.
+   */
+  giftPlan?: (string | null) | Plan;
+  /**
+   * Output tokens held before a request that sets no max_tokens.
+   */
+  reserveOutputTokens?: number | null;
+  updatedAt?: string | null;
+  createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-jobs-stats".
  */
 export interface PayloadJobsStat {
@@ -961,6 +1583,20 @@ export interface PayloadJobsStat {
     | null;
   updatedAt?: string | null;
   createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "billing-settings_select".
+ */
+export interface BillingSettingsSelect<T extends boolean = true> {
+  trialRequests?: T;
+  trialDays?: T;
+  trialAmount?: T;
+  giftPlan?: T;
+  reserveOutputTokens?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  globalType?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -990,6 +1626,26 @@ export interface TaskRequeueStaleJobs {
   input?: unknown;
   output: {
     requeued: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskExpireSubscriptions".
+ */
+export interface TaskExpireSubscriptions {
+  input?: unknown;
+  output: {
+    expired: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskReconcileReservations".
+ */
+export interface TaskReconcileReservations {
+  input?: unknown;
+  output: {
+    settled: number;
   };
 }
 /**

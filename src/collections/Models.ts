@@ -1,6 +1,15 @@
 import type { CollectionConfig } from 'payload'
 
 import { matrixAccess } from '../access/staff'
+import { moneyField } from './fields'
+
+const multiplier = (name: string, description: string) => ({
+  name,
+  type: 'number' as const,
+  defaultValue: 1,
+  min: 0,
+  admin: { description },
+})
 
 /** A model name customers can request, and the platforms that serve it. */
 export const Models: CollectionConfig = {
@@ -33,5 +42,35 @@ export const Models: CollectionConfig = {
     { name: 'status', type: 'select', required: true, defaultValue: 'active', options: ['active', 'disabled'] },
     { name: 'defaultForNewChats', type: 'checkbox', defaultValue: false },
     { name: 'titleModel', label: 'Title model', type: 'checkbox', defaultValue: false },
+    {
+      type: 'collapsible',
+      label: 'Prices',
+      admin: { description: 'What customers pay for the model they ask for, whichever platform serves it.' },
+      fields: [
+        {
+          type: 'row',
+          fields: [
+            moneyField('inputPrice', { label: 'Input per 1M tokens' }),
+            moneyField('outputPrice', { label: 'Output per 1M tokens' }),
+            moneyField('cachedInputPrice', { label: 'Cached input per 1M tokens' }),
+          ],
+        },
+        {
+          type: 'row',
+          fields: [
+            moneyField('requestPrice', { label: 'Per request' }),
+            moneyField('characterPrice', { label: 'Per 1,000 characters' }),
+            moneyField('supplierCost', { label: 'Supplier cost per 1M tokens', description: 'What the provider charges you; for margins.' }),
+          ],
+        },
+        {
+          type: 'row',
+          fields: [
+            multiplier('inputMultiplier', 'Multiplies counted input tokens or characters before pricing and plan accounting.'),
+            multiplier('outputMultiplier', 'Multiplies counted output tokens or characters before pricing and plan accounting.'),
+          ],
+        },
+      ],
+    },
   ],
 }

@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { byMatrixOrOwner } from '../access/owner'
 import { nobody } from '../access/staff'
+import { moneyField } from './fields'
 
 /**
  * One record per relay request, written in batches by the relay (never through the API). Billing
@@ -41,6 +42,7 @@ export const UsageLogs: CollectionConfig = {
         { value: 'success', label: 'Success' },
         { value: 'error', label: 'Error' },
         { value: 'client-aborted', label: 'Client aborted' },
+        { value: 'interrupted', label: 'Interrupted (settled after a crash)' },
       ],
     },
     { name: 'httpStatus', type: 'number' },
@@ -54,5 +56,27 @@ export const UsageLogs: CollectionConfig = {
     { name: 'latencyMs', type: 'number' },
     { name: 'ttfbMs', label: 'Time to first byte (ms)', type: 'number' },
     { name: 'ip', label: 'IP', type: 'text' },
+    {
+      type: 'collapsible',
+      label: 'Billing',
+      fields: [
+        {
+          name: 'billedTo',
+          type: 'select',
+          options: [
+            { value: 'wallet', label: 'Wallet' },
+            { value: 'subscription', label: 'Plan' },
+            { value: 'none', label: 'Not charged' },
+          ],
+        },
+        { name: 'subscription', type: 'relationship', relationTo: 'subscriptions' },
+        { name: 'planUnits', type: 'number', defaultValue: 0, admin: { description: 'Counted against the plan resource.' } },
+        moneyField('charge', { description: 'Taken from the wallet.' }),
+        moneyField('cost', { description: 'Supplier cost.' }),
+        moneyField('margin'),
+        moneyField('shortfall', { description: 'Price the wallet could not cover.' }),
+        { name: 'prices', label: 'Unit prices and multipliers', type: 'json' },
+      ],
+    },
   ],
 }

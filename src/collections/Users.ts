@@ -1,6 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
 import { byMatrix, byMatrixOrSelf } from '../access/staff'
+import { welcomeNewCustomer } from '../billing/registration'
+import { keepCustomersWithBillingHistory } from '../hooks/keep-billing-history'
 import { SIGN_IN_LOCKOUT } from './sign-in-lockout'
 
 /** End users who chat in the app or call the API with their own keys. */
@@ -19,6 +21,7 @@ export const Users: CollectionConfig = {
     update: byMatrixOrSelf('users', 'update'),
     delete: byMatrix('users', 'delete'),
   },
+  hooks: { afterChange: [welcomeNewCustomer], beforeDelete: [keepCustomersWithBillingHistory] },
   fields: [
     { name: 'name', type: 'text' },
     { name: 'username', type: 'text', unique: true, index: true },

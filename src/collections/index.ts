@@ -7,12 +7,21 @@ import type { Secrets } from '../lib/secrets'
 import { Admins } from './Admins'
 import { apiKeys } from './ApiKeys'
 import { AuditLogs } from './AuditLogs'
+import { LedgerEntries } from './LedgerEntries'
 import { Media } from './Media'
 import { Models } from './Models'
+import { PlanResources } from './PlanResources'
+import { Plans } from './Plans'
 import { Platforms } from './Platforms'
+import { RedemptionCodes } from './RedemptionCodes'
+import { Reservations } from './Reservations'
+import { SubscriptionResources } from './SubscriptionResources'
+import { Subscriptions } from './Subscriptions'
+import { Tiers } from './Tiers'
 import { providerKeys } from './ProviderKeys'
 import { UsageLogs } from './UsageLogs'
 import { Users } from './Users'
+import { Wallets } from './Wallets'
 
 /** Read-only records: exportable, not audited (nobody can change them through the API). */
 function records(collection: CollectionConfig): CollectionConfig {
@@ -49,7 +58,7 @@ function servedByRelay(collection: CollectionConfig): CollectionConfig {
 export function buildCollections(secrets: Secrets): CollectionConfig[] {
   const catalog = [Platforms, Models, providerKeys(secrets), apiKeys(secrets)].map(servedByRelay)
   return [
-    ...[Admins, Users, ...catalog, Media].map(staffManaged),
-    ...[UsageLogs, AuditLogs].map(records),
+    ...[Admins, Users, ...catalog, Media, servedByRelay(Tiers), PlanResources, Plans, Subscriptions, RedemptionCodes].map(staffManaged),
+    ...[Wallets, LedgerEntries, Reservations, SubscriptionResources, UsageLogs, AuditLogs].map(records),
   ]
 }

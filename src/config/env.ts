@@ -65,6 +65,7 @@ const schema = z
     RELAY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
     RELAY_RECHECK_DISABLED_KEYS: bool(true),
     RELAY_MAX_BODY_MB: z.coerce.number().min(0.001).max(512).default(20),
+    BILLING_LEASE_SECONDS: z.coerce.number().min(0.5).max(3600).default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -6,6 +6,7 @@ import { postgresAdapter } from '@payloadcms/db-postgres'
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import type { DatabaseAdapterObj, Payload } from 'payload'
 
+import { closeSqlRunner } from '../billing/sql'
 import type { AppConfig } from '../config/env'
 
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), 'src/migrations')
@@ -46,20 +47,33 @@ export function databaseAdapter(app: Pick<AppConfig, 'DATABASE_URL' | 'NODE_ENV'
   }
 }
 
+type PooledClient = { release?: (destroy: boolean) => void; _activeQuery?: unknown; _queryQueue?: unknown[] }
+
+const isQuerying = (client: PooledClient) => Boolean(client._activeQuery) || (client._queryQueue?.length ?? 0) > 0
+
 /** Payload's destroy() forgets the schema but leaves connections open; close them too. */
 export async function closeDatabase(payload: Payload) {
   const db = payload.db as unknown as {
-    pool?: { end: () => Promise<void>; _clients?: { release?: (destroy: boolean) => void }[]; _idle?: { client: unknown }[] }
+    pool?: { end: () => Promise<void>; _clients?: PooledClient[]; _idle?: { client: unknown }[] }
     client?: { close: () => void }
     connection?: { close: () => Promise<void> }
   }
+  await closeSqlRunner(payload)
   await payload.destroy()
   if (db.pool) {
     // The Postgres adapter checks out one client at connect and never releases it, so
-    // pool.end() alone would wait for ever; releasing that client lets it finish.
-    const idle = new Set((db.pool._idle ?? []).map((entry) => entry.client))
-    for (const client of db.pool._clients ?? []) if (!idle.has(client)) client.release?.(true)
-    await db.pool.end()
+    // pool.end() alone would wait for ever; releasing that client lets it finish. A client
+    // still running a query is left to finish first: destroying it makes the pool release it
+    // a second time when the query fails, which throws outside any caller.
+    const pool = db.pool
+    const held = () => {
+      const idle = new Set((pool._idle ?? []).map((entry) => entry.client))
+      return (pool._clients ?? []).filter((client) => !idle.has(client))
+    }
+    const deadline = Date.now() + 5000
+    while (held().some(isQuerying) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    for (const client of held()) if (!isQuerying(client)) client.release?.(true)
+    await pool.end()
   }
   else if (db.client?.close) db.client.close()
   else if (db.connection?.close) await db.connection.close()

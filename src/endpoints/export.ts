@@ -17,8 +17,27 @@ export function exportColumns(collection: Pick<CollectionConfig, 'fields' | 'aut
   return [...new Set(['id', ...columns, 'createdAt', 'updatedAt'])]
 }
 
-function exportName(slug: string) {
-  return `${slug}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`
+export function exportName(slug: string, extension: string) {
+  return `${slug}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${extension}`
+}
+
+/**
+ * What every export starts with: the export permission, the columns, the caller's filters read
+ * with the caller's access, the first page, and the audit entry (an export takes data out of the
+ * system). A refusal comes back as the 403 response to send.
+ */
+export async function startExport(req: PayloadRequest, format: string) {
+  const slug = req.routeParams?.collection as CollectionSlug
+  if (!staffCan(req.user, slug, 'export')) {
+    return Response.json({ errors: [{ message: 'You are not allowed to perform this action.' }] }, { status: 403 })
+  }
+  const collection = req.payload.collections[slug]!.config
+  const where = (req.query?.where ?? {}) as Where
+  const { payload, user } = req
+  const page = (n: number) => payload.find({ collection: slug, where, limit: PAGE_SIZE, page: n, depth: 0, user, overrideAccess: false })
+  const first = await page(1)
+  await recordAudit(req, { action: 'export', collectionSlug: slug, summary: `export ${slug}${format} (${first.totalDocs} rows)` })
+  return { slug, collection, columns: exportColumns(collection), first, page }
 }
 
 /**
@@ -30,17 +49,9 @@ export const exportEndpoint: Endpoint = {
   path: '/export',
   method: 'get',
   handler: async (req: PayloadRequest) => {
-    const slug = req.routeParams?.collection as CollectionSlug
-    if (!staffCan(req.user, slug, 'export')) {
-      return Response.json({ errors: [{ message: 'You are not allowed to perform this action.' }] }, { status: 403 })
-    }
-    const collection = req.payload.collections[slug]!.config
-    const columns = exportColumns(collection)
-    const where = (req.query?.where ?? {}) as Where
-    const { payload, user } = req
-
-    const first = await payload.find({ collection: slug, where, limit: PAGE_SIZE, page: 1, depth: 0, user, overrideAccess: false })
-    await recordAudit(req, { action: 'export', collectionSlug: slug, summary: `export ${slug} (${first.totalDocs} rows)` })
+    const started = await startExport(req, '')
+    if (started instanceof Response) return started
+    const { slug, columns, first } = started
 
     const encoder = new TextEncoder()
     let page = 1
@@ -56,7 +67,7 @@ export const exportEndpoint: Endpoint = {
         }
         if (!hasNextPage) return controller.close()
         page += 1
-        const next = await payload.find({ collection: slug, where, limit: PAGE_SIZE, page, depth: 0, user, overrideAccess: false })
+        const next = await started.page(page)
         docs = next.docs
         hasNextPage = next.hasNextPage
       },
@@ -64,7 +75,7 @@ export const exportEndpoint: Endpoint = {
     return new Response(body, {
       headers: {
         'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${exportName(slug)}"`,
+        'content-disposition': `attachment; filename="${exportName(slug, 'csv')}"`,
       },
     })
   },

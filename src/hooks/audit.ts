@@ -3,6 +3,7 @@ import type {
   CollectionAfterDeleteHook,
   CollectionConfig,
   Field,
+  GlobalAfterChangeHook,
   PayloadRequest,
 } from 'payload'
 
@@ -80,5 +81,12 @@ export const auditAfterChange: CollectionAfterChangeHook = async ({
 export const auditAfterDelete: CollectionAfterDeleteHook = async ({ collection, doc, id, req }) => {
   const changes = diffDocuments(doc, null, secretFieldsOf(collection))
   await recordAudit(req, { action: 'delete', collectionSlug: collection.slug, documentId: id, changes })
+  return doc
+}
+
+/** Settings changes are audited like collection changes, under the global's slug. */
+export const auditGlobalAfterChange: GlobalAfterChangeHook = async ({ doc, global, previousDoc, req }) => {
+  const changes = diffDocuments(previousDoc, doc, [])
+  if (changes.length > 0) await recordAudit(req, { action: 'update', collectionSlug: global.slug, documentId: global.slug, changes })
   return doc
 }

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/env'
 import type { Gateway } from '../relay/gateway'
 import { relayRouter } from '../relay/router'
 import { clientIpHeader } from './client-ip'
+import { customerRoutes } from './dashboard'
 import { healthz, readyz } from './health'
 import { payloadRest } from './payload-rest'
 
@@ -30,6 +31,7 @@ export function createApp({ payload, config, redis, gateway, maxBodyBytes, next 
 
   app.get('/healthz', healthz)
   app.get('/readyz', readyz(payload, redis))
+  app.use(customerRoutes({ payload, gateway }))
   app.use('/v1', relayRouter(gateway?.relay, { catalog: gateway?.catalog, maxBodyBytes }))
 
   const rest = payloadRest(payload.config)

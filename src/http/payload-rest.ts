@@ -3,12 +3,18 @@ import { Readable } from 'node:stream'
 import type { Request, Response } from 'express'
 import { handleEndpoints, type SanitizedConfig } from 'payload'
 
-function toFetchRequest(req: Request): globalThis.Request {
+/** Node's request headers as fetch's Headers, repeated headers kept. */
+export function fetchHeaders(req: Request): Headers {
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
   }
+  return headers
+}
+
+function toFetchRequest(req: Request): globalThis.Request {
+  const headers = fetchHeaders(req)
   const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
   return new Request(url, {

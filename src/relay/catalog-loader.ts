@@ -2,8 +2,10 @@ import type { Payload } from 'payload'
 
 import { REVEAL_SEALED_KEYS } from '../collections/ProviderKeys'
 import type { Secrets } from '../lib/secrets'
-import type { Platform } from '../payload-types'
-import type { CatalogPlatform, CatalogRows } from './catalog'
+import type { ModelPrices } from '../billing/pricing'
+import { tierFor } from '../billing/tiers'
+import type { Model, Platform, Tier, Wallet } from '../payload-types'
+import type { CatalogPlatform, CatalogRows, CatalogTier } from './catalog'
 import type { PlatformKind } from './presets'
 
 const ALL = { pagination: false, depth: 0, overrideAccess: true } as const
@@ -22,15 +24,45 @@ export function toCatalogPlatform(p: Platform): CatalogPlatform {
   }
 }
 
+/** Empty prices are zero and empty multipliers one, so an unpriced model is free. */
+export function modelPrices(m: Model): ModelPrices {
+  return {
+    input: m.inputPrice ?? 0,
+    output: m.outputPrice ?? 0,
+    cachedInput: m.cachedInputPrice ?? 0,
+    request: m.requestPrice ?? 0,
+    characters: m.characterPrice ?? 0,
+    supplierCost: m.supplierCost ?? 0,
+    inputMultiplier: m.inputMultiplier ?? 1,
+    outputMultiplier: m.outputMultiplier ?? 1,
+  }
+}
+
+/**
+ * Each owner's tier: the one set on their wallet, else the tier an account starts in (threshold 0),
+ * so limits meant for new accounts hold before their first top-up.
+ */
+export function ownerTiers(tiers: Tier[], wallets: Pick<Wallet, 'owner' | 'tier'>[]): (ownerId: string) => CatalogTier | undefined {
+  const byId = new Map(
+    tiers.map((t) => [t.id, { id: t.id, rpm: t.rpm ?? undefined, tpm: t.tpm ?? undefined, priceMultiplier: t.priceMultiplier ?? 1 }]),
+  )
+  const byOwner = new Map(wallets.map((w) => [String(w.owner), byId.get(String(w.tier))]))
+  const starting = tierFor(tiers.map((t) => ({ id: t.id, threshold: t.threshold ?? 0 })), 0)
+  return (ownerId) => byOwner.get(ownerId) ?? (starting && byId.get(starting.id))
+}
+
 /** Reads what the relay needs from the database, opening sealed provider keys. */
 export function catalogLoader(payload: Payload, secrets: Secrets): () => Promise<CatalogRows> {
   return async () => {
-    const [platforms, models, providerKeys, apiKeys] = await Promise.all([
+    const [platforms, models, providerKeys, apiKeys, tiers, tieredWallets] = await Promise.all([
       payload.find({ collection: 'platforms', where: { status: { equals: 'active' } }, ...ALL }),
       payload.find({ collection: 'models', where: { status: { equals: 'active' } }, ...ALL }),
       payload.find({ collection: 'provider-keys', where: { status: { equals: 'active' } }, context: { [REVEAL_SEALED_KEYS]: true }, ...ALL }),
       payload.find({ collection: 'api-keys', ...ALL }),
+      payload.find({ collection: 'tiers', ...ALL }),
+      payload.find({ collection: 'wallets', where: { tier: { exists: true } }, select: { owner: true, tier: true }, ...ALL }),
     ])
+    const tierOf = ownerTiers(tiers.docs, tieredWallets.docs)
     const opened: CatalogRows['providerKeys'] = []
     for (const key of providerKeys.docs) {
       if (!key.key) continue
@@ -56,6 +88,7 @@ export function catalogLoader(payload: Payload, secrets: Secrets): () => Promise
         platformIds: ids(m.platforms),
         upstreamName: m.upstreamName || undefined,
         kind: m.kind,
+        prices: modelPrices(m),
       })),
       providerKeys: opened,
       apiKeys: apiKeys.docs
@@ -70,6 +103,7 @@ export function catalogLoader(payload: Payload, secrets: Secrets): () => Promise
           ipAllowList: k.ipAllowList ?? [],
           rpmLimit: k.rpmLimit ?? undefined,
           tpmLimit: k.tpmLimit ?? undefined,
+          tier: tierOf(String(k.owner)),
         })),
     }
   }

@@ -7,6 +7,19 @@ export const catalogEvents = new EventEmitter()
 export const CATALOG_CHANGED = 'changed'
 
 /**
+ * Changes are made inside transactions, and nothing runs after their commit, so a rebuild started
+ * at once could read the rows as they were before the change (on Postgres, from another pooled
+ * connection). The change is announced at once and again after the commit has certainly
+ * happened; the store coalesces the rebuilds.
+ */
+const ANNOUNCE_AGAIN_MS = [300, 1500]
+
+export function announceCatalogChange(source: string) {
+  catalogEvents.emit(CATALOG_CHANGED, source)
+  for (const delay of ANNOUNCE_AGAIN_MS) setTimeout(() => catalogEvents.emit(CATALOG_CHANGED, source), delay).unref()
+}
+
+/**
  * Holds the current catalog and rebuilds it after changes. Changes that arrive while a rebuild
  * runs cause one more rebuild, so the last change is never missed; bursts are coalesced.
  */

@@ -1,3 +1,4 @@
+import type { ModelPrices } from '../billing/pricing'
 import type { PlatformKind } from './presets'
 import { isWildcard, wildcardToRegExp } from './wildcard'
 
@@ -23,6 +24,7 @@ export type CatalogModel = {
   platformIds: string[]
   upstreamName?: string
   kind: 'chat' | 'embedding' | 'image' | 'audio'
+  prices: ModelPrices
 }
 
 export type CatalogProviderKey = {
@@ -44,7 +46,11 @@ export type CatalogApiKey = {
   ipAllowList: string[]
   rpmLimit?: number
   tpmLimit?: number
+  /** The owner's account tier: its limits count over all the owner's keys together. */
+  tier?: CatalogTier
 }
+
+export type CatalogTier = { id: string; rpm?: number; tpm?: number; priceMultiplier: number }
 
 /** Rows as the loader reads them; only active platforms, models and provider keys are passed. */
 export type CatalogRows = {

@@ -4,6 +4,9 @@ import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
 import type { AppConfig } from '../config/env'
+import { FREE } from '../billing/pricing'
+import { createBilling } from '../billing/service'
+import { sqlRunnerOf } from '../billing/sql'
 import { ensureConnected } from '../lib/redis'
 import { createSecrets } from '../lib/secrets'
 import { catalogLoader } from './catalog-loader'
@@ -13,55 +16,55 @@ import { createCoolDowns } from './key-health'
 import { createRateLimiter } from './rate-limit'
 import { createRelay } from './relay'
 import { createUsageBuffer, type UsageRecord } from './usage'
+import type { BillingPort } from './charging'
+import { RelayError } from './errors'
 
 export const CATALOG_CHANNEL = 'modelgate:catalog-changed'
 const DISABLED_KEY_HOLD_MS = 10 * 60_000
 
+/** The usage log row of a relay request, in the table's own column names. */
 function usageRow(r: UsageRecord) {
   return {
-    requestId: r.requestId,
-    owner: r.ownerId,
-    apiKey: r.apiKeyId,
+    request_id: r.requestId,
+    owner_id: r.ownerId,
+    api_key_id: r.apiKeyId,
     endpoint: r.endpoint,
     model: r.model,
-    upstreamModel: r.upstreamModel,
-    platform: r.platformId,
-    providerKey: r.providerKeyId,
+    upstream_model: r.upstreamModel ?? null,
+    platform_id: r.platformId ?? null,
+    provider_key_id: r.providerKeyId ?? null,
     stream: r.stream,
     status: r.status,
-    httpStatus: r.httpStatus,
-    error: r.error?.slice(0, 1000),
-    promptTokens: r.usage?.promptTokens ?? 0,
-    completionTokens: r.usage?.completionTokens ?? 0,
-    cachedTokens: r.usage?.cachedTokens ?? 0,
+    http_status: r.httpStatus,
+    error: r.error?.slice(0, 1000) ?? null,
+    prompt_tokens: r.usage?.promptTokens ?? 0,
+    completion_tokens: r.usage?.completionTokens ?? 0,
+    cached_tokens: r.usage?.cachedTokens ?? 0,
     characters: r.usage?.characters ?? 0,
-    usageSource: r.usage?.source,
+    usage_source: r.usage?.source ?? null,
     attempts: r.attempts,
-    latencyMs: r.latencyMs,
-    ttfbMs: r.ttfbMs,
+    latency_ms: r.latencyMs,
+    ttfb_ms: r.ttfbMs ?? null,
     ip: r.ip,
-    createdAt: r.at.toISOString(),
-    updatedAt: r.at.toISOString(),
+    created_at: r.at.toISOString(),
+    updated_at: r.at.toISOString(),
   }
 }
 
-type SqlDatabase = { drizzle?: { insert: (table: unknown) => { values: (rows: unknown[]) => Promise<unknown> } }; tables?: Record<string, unknown> }
+/** Without a SQL database there is no billing, and the relay refuses rather than serve for free. */
+const NO_BILLING: BillingPort = {
+  reserve: async () => {
+    throw new RelayError(503, 'Billing needs SQLite or Postgres; this deployment runs on MongoDB, so the relay is off.', 'billing_unavailable', 'server_error')
+  },
+}
 
-/**
- * One multi-row insert per batch on SQL databases, with no read-back: per-row creates cost most
- * of the relay's CPU under load (see the benchmark). MongoDB takes the adapter's create.
- */
-async function writeUsage(payload: Payload, records: UsageRecord[]) {
-  const db = payload.db as unknown as SqlDatabase
-  const table = db.tables?.usage_logs
-  if (db.drizzle && table) {
-    await db.drizzle.insert(table).values(records.map((r) => ({ id: randomUUID(), ...usageRow(r) })))
-  } else {
-    for (const r of records) await payload.db.create({ collection: 'usage-logs', data: usageRow(r) })
+function billingOf(payload: Payload, config: AppConfig, onError: (error: unknown) => void) {
+  try {
+    return createBilling(sqlRunnerOf(payload), { leaseMs: config.BILLING_LEASE_SECONDS * 1000, onError })
+  } catch (error) {
+    payload.logger.warn((error as Error).message)
+    return null
   }
-  // Straight to the database: a key's last use is bookkeeping, not a catalog change.
-  const lastUse = new Map(records.map((r) => [r.apiKeyId, r.at.toISOString()]))
-  for (const [id, at] of lastUse) await payload.db.updateOne({ collection: 'api-keys', id, data: { lastUsedAt: at } })
 }
 
 /**
@@ -88,12 +91,37 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
   }
   const onChange = () => {
     store.invalidate()
+    loadSettings().catch(logError('billing settings not reloaded'))
     redis?.publish(CATALOG_CHANNEL, instance).catch(logError('catalog change not published'))
   }
   catalogEvents.on(CATALOG_CHANGED, onChange)
 
   const coolDowns = createCoolDowns()
-  const usage = createUsageBuffer((records) => writeUsage(payload, records), { onError: logError('usage write failed') })
+  const billing = billingOf(payload, config, logError('billing timer failed'))
+  const writeUsage = async (records: UsageRecord[]) => {
+    if (!billing) return
+    await billing.settleBatch(
+      records.map((r) => ({
+        hold: r.bill?.hold,
+        outcome: { usage: r.bill?.usage ?? null, prices: r.bill?.prices ?? FREE, tierMultiplier: r.bill?.tierMultiplier ?? 1 },
+        row: usageRow(r),
+      })),
+    )
+    // Straight to the database: a key's last use is bookkeeping, not a catalog change.
+    const lastUse = new Map(records.map((r) => [r.apiKeyId, r.at.toISOString()]))
+    for (const [id, at] of lastUse) await payload.db.updateOne({ collection: 'api-keys', id, data: { lastUsedAt: at } })
+  }
+  const usage = createUsageBuffer(writeUsage, { onError: logError('usage write failed') })
+  let reserveOutputTokens = 4096
+  const loadSettings = async () => {
+    const settings = await payload.findGlobal({ slug: 'billing-settings', depth: 0 })
+    reserveOutputTokens = settings.reserveOutputTokens ?? 4096
+  }
+  await loadSettings()
+  if (billing) {
+    await billing.reconcile()
+    billing.start()
+  }
 
   const relay = createRelay({
     catalog: store.current,
@@ -113,6 +141,8 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
         .catch(logError(`could not disable provider key ${id}`))
     },
     recordUsage: usage.add,
+    billing: billing ?? NO_BILLING,
+    reserveOutputTokens: () => reserveOutputTokens,
     settings: {
       maxAttempts: config.RELAY_MAX_ATTEMPTS,
       timeouts: {
@@ -128,9 +158,11 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
     catalog: store.current,
     store,
     usage,
+    billing,
     async close() {
       catalogEvents.off(CATALOG_CHANGED, onChange)
       await store.close()
+      await billing?.stop()
       await usage.close()
       subscriber?.disconnect()
       await closeUpstreamPools()

@@ -1,68 +1,110 @@
 import type { Redis } from 'ioredis'
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible'
 
+import type { CatalogApiKey } from './catalog'
 import { RelayError } from './errors'
 
-type LimitedKey = { id: string; rpmLimit?: number; tpmLimit?: number }
-
-/** What a limiter counts per key and minute; in this process, or shared through Redis. */
-type Counters = {
-  addRequest(keyId: string, minute: number): Promise<number>
-  tokens(keyId: string, minute: number): Promise<number>
-  addTokens(keyId: string, minute: number, tokens: number): Promise<void>
-}
-
-function memoryCounters(): Counters {
-  const windows = new Map<string, { minute: number; requests: number; tokens: number }>()
-  const windowOf = (keyId: string, minute: number) => {
-    let w = windows.get(keyId)
-    if (!w || w.minute !== minute) {
-      w = { minute, requests: 0, tokens: 0 }
-      windows.set(keyId, w)
-    }
-    return w
-  }
-  return {
-    addRequest: async (keyId, minute) => ++windowOf(keyId, minute).requests,
-    tokens: async (keyId, minute) => windowOf(keyId, minute).tokens,
-    addTokens: async (keyId, minute, tokens) => {
-      windowOf(keyId, minute).tokens += tokens
-    },
+/** A 429 that says when to come back; the HTTP layer sends `retryAfterSeconds` as `retry-after`. */
+export class RateLimitError extends RelayError {
+  constructor(
+    message: string,
+    type: 'requests' | 'tokens',
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, `${message} Try again in ${retryAfterSeconds} s.`, 'rate_limit_exceeded', type)
   }
 }
 
-/** Counters every instance shares, so a limit holds however many instances run. */
-function redisCounters(redis: Redis): Counters {
-  const name = (kind: string, keyId: string, minute: number) => `modelgate:limit:${kind}:${keyId}:${minute}`
-  return {
-    async addRequest(keyId, minute) {
-      const [[, count]] = (await redis.multi().incr(name('rpm', keyId, minute)).expire(name('rpm', keyId, minute), 120).exec()) as [[null, number]]
-      return count
-    },
-    tokens: async (keyId, minute) => Number((await redis.get(name('tpm', keyId, minute))) ?? 0),
-    async addTokens(keyId, minute, tokens) {
-      await redis.multi().incrby(name('tpm', keyId, minute), tokens).expire(name('tpm', keyId, minute), 120).exec()
-    },
+export type LimitedKey = Pick<CatalogApiKey, 'id' | 'ownerId' | 'rpmLimit' | 'tpmLimit' | 'tier'>
+export type PlanRule = { requests: number; hours: number }
+export type PlanVerdict = { ok: true } | { ok: false; retryAfterSeconds: number }
+
+/**
+ * Every key, account and plan has a limit of its own, so a counter never refuses by itself: one
+ * counter serves them all and the count is compared with the limit here.
+ */
+const UNCAPPED = Number.MAX_SAFE_INTEGER
+/** RateLimiterMemory drops a window with a timer, and Node's timers hold at most ~24.8 days. */
+const MEMORY_MAX_SECONDS = 24 * 24 * 3600
+const MINUTE = 60
+
+/** One kind of count (requests or tokens, per key, account or plan) in fixed windows that start at the first hit. */
+function counters(redis: Redis | null, prefix: string) {
+  return (name: string, seconds: number): RateLimiterAbstract => {
+    const keyPrefix = `${prefix}:${name}`
+    const memory = new RateLimiterMemory({ keyPrefix, points: UNCAPPED, duration: Math.min(seconds, MEMORY_MAX_SECONDS) })
+    if (!redis) return memory
+    // While Redis is away each instance counts for itself, rather than failing every limited request.
+    return new RateLimiterRedis({ storeClient: redis, keyPrefix, points: UNCAPPED, duration: seconds, rejectIfRedisNotReady: true, insuranceLimiter: memory })
   }
+}
+
+type Limit = { counter: RateLimiterAbstract; id: string; max: number; says: (amount: string) => string }
+
+const retryAfter = (res: RateLimiterRes | null) => Math.max(1, Math.ceil((res?.msBeforeNext ?? MINUTE * 1000) / 1000))
+
+function refusal(limit: Limit, type: 'requests' | 'tokens', res: RateLimiterRes | null) {
+  return new RateLimitError(`Rate limit reached: ${limit.says(`${limit.max} ${type}`)}.`, type, retryAfter(res))
 }
 
 /**
- * Per-key requests-per-minute and tokens-per-minute in fixed one-minute windows. Keys without
- * limits cost nothing: no counter is touched for them.
+ * Requests and tokens per minute for each key (its own limits) and for each account (its tier's
+ * limits, counted over all the account's keys), plus plans' "N requests per H hours". Counted in
+ * Redis when it is configured, so a limit holds across instances; in this process otherwise. A key
+ * without limits touches no counter.
  */
-export function createRateLimiter(redis: Redis | null = null) {
-  const counters = redis ? redisCounters(redis) : memoryCounters()
-  const minuteOf = (now: number) => Math.floor(now / 60_000)
+export function createRateLimiter(redis: Redis | null = null, { prefix = 'modelgate:limit' } = {}) {
+  const counter = counters(redis, prefix)
+  const requests = { key: counter('key-rpm', MINUTE), account: counter('account-rpm', MINUTE) }
+  const tokens = { key: counter('key-tpm', MINUTE), account: counter('account-tpm', MINUTE) }
+  const plans = new Map<number, RateLimiterAbstract>()
+
+  function limitsOn(of: typeof requests, key: LimitedKey, perKey: number | undefined, perAccount: number | undefined): Limit[] {
+    const limits: Limit[] = []
+    if (perKey !== undefined) limits.push({ counter: of.key, id: key.id, max: perKey, says: (amount) => `this key allows ${amount} per minute` })
+    if (perAccount !== undefined) {
+      limits.push({ counter: of.account, id: key.ownerId, max: perAccount, says: (amount) => `your account's tier allows ${amount} per minute over all its keys` })
+    }
+    return limits
+  }
+  const requestLimits = (key: LimitedKey) => limitsOn(requests, key, key.rpmLimit, key.tier?.rpm)
+  const tokenLimits = (key: LimitedKey) => limitsOn(tokens, key, key.tpmLimit, key.tier?.tpm)
+
+  function planCounter(rule: PlanRule) {
+    const seconds = Math.max(1, Math.round(rule.hours * 3600))
+    let plan = plans.get(seconds)
+    if (!plan) plans.set(seconds, (plan = counter(`plan-${seconds}s`, seconds)))
+    return plan
+  }
+
   return {
-    async admit(key: LimitedKey, now = Date.now()) {
-      if (key.tpmLimit !== undefined && (await counters.tokens(key.id, minuteOf(now))) >= key.tpmLimit) {
-        throw new RelayError(429, `Rate limit reached: this key allows ${key.tpmLimit} tokens per minute.`, 'rate_limit_exceeded', 'tokens')
-      }
-      if (key.rpmLimit !== undefined && (await counters.addRequest(key.id, minuteOf(now))) > key.rpmLimit) {
-        throw new RelayError(429, `Rate limit reached: this key allows ${key.rpmLimit} requests per minute.`, 'rate_limit_exceeded', 'requests')
-      }
+    /** Refuses a key whose minute is used up; tokens are checked first so a refused request is not counted. */
+    async admit(key: LimitedKey) {
+      const byTokens = tokenLimits(key)
+      const used = await Promise.all(byTokens.map((limit) => limit.counter.get(limit.id)))
+      byTokens.forEach((limit, i) => {
+        if ((used[i]?.consumedPoints ?? 0) >= limit.max) throw refusal(limit, 'tokens', used[i] ?? null)
+      })
+      const byRequests = requestLimits(key)
+      const counted = await Promise.all(byRequests.map((limit) => limit.counter.consume(limit.id)))
+      byRequests.forEach((limit, i) => {
+        if (counted[i]!.consumedPoints > limit.max) throw refusal(limit, 'requests', counted[i]!)
+      })
     },
-    async spend(key: LimitedKey, tokens: number, now = Date.now()) {
-      if (key.tpmLimit !== undefined && tokens > 0) await counters.addTokens(key.id, minuteOf(now), tokens)
+
+    /** Counts a finished request's tokens against its key's and account's minute. */
+    async spend(key: LimitedKey, used: number) {
+      const points = Math.ceil(used)
+      if (!(points > 0)) return
+      await Promise.all(tokenLimits(key).map((limit) => limit.counter.penalty(limit.id, points)))
+    },
+
+    /** Counts one request against a plan's "at most N requests per H hours" (a fixed window from the first one). */
+    async admitPlan(subscriptionId: string, rule: PlanRule): Promise<PlanVerdict> {
+      const counted = await planCounter(rule).consume(subscriptionId)
+      return counted.consumedPoints <= rule.requests ? { ok: true } : { ok: false, retryAfterSeconds: retryAfter(counted) }
     },
   }
 }
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>

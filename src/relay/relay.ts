@@ -3,9 +3,11 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 
 import { errors as undiciErrors } from 'undici'
 
+import { estimateUsage } from '../billing/pricing'
 import { redactSecret } from '../lib/secrets'
 import { apiKeyFromHeaders, assertModelAllowed, authenticate } from './auth'
 import { findModel, type Catalog, type CatalogApiKey, type CatalogModel } from './catalog'
+import { progressOf, promptCharacters, refusal, toUsage, type BillingPort, type Charging } from './charging'
 import { badRequest, RelayError } from './errors'
 import type { Timeouts } from './http'
 import { COOL_DOWN_MS, judgeUpstreamFailure } from './key-health'
@@ -29,6 +31,9 @@ export type RelayDeps = {
   /** Takes a refused key out of rotation now and records why (off the request path). */
   disableKey: (keyId: string, reason: string, upstreamMessage: string) => void
   recordUsage: (record: UsageRecord) => void
+  billing: BillingPort
+  /** Output tokens held for a request that sets no max_tokens. */
+  reserveOutputTokens: () => number
   settings: RelaySettings
 }
 
@@ -44,9 +49,13 @@ export type ChatRun = {
   model: CatalogModel
   request: OpenAIRequest
   meter: UsageMeter
+  charging: Charging
   started: number
   requestId: string
 }
+
+/** What a request may use before it is sent: its prompt and the output it allows. */
+type Allowance = { inputCharacters: number; maxOutputTokens: number }
 
 function timedOut(error: unknown): boolean {
   return (
@@ -110,36 +119,62 @@ export function createRelay(deps: RelayDeps) {
   }
 
   /**
-   * Tries the candidates in order until one answers. A stream counts as answered once its first
-   * piece arrived: until then nothing has reached the client and the next key can still take over.
+   * Reserves what the request may cost, then tries the candidates in order until one answers. A
+   * stream counts as answered once its first piece arrived: until then nothing has reached the
+   * client and the next key can still take over. Every way out that is not an answer releases the
+   * reservation through the usage record.
    */
   async function inTurn<T>(
     call: RelayCall,
     endpoint: string,
     modelName: string,
     stream: boolean,
+    allowance: Allowance,
+    meter: UsageMeter,
     send: (candidate: Candidate, signal: AbortSignal) => Promise<T>,
   ) {
     const started = Date.now()
+    const requestId = randomUUID()
     const { key, model } = await authorize(call, modelName)
+    let charging: Charging | undefined
+    const prices = model!.prices
+    const tierMultiplier = key.tier?.priceMultiplier ?? 1
+    try {
+      const hold = await deps.billing.reserve(
+        {
+          requestId,
+          ownerId: key.ownerId,
+          model: modelName,
+          prices,
+          tierMultiplier,
+          estimate: estimateUsage(allowance.inputCharacters, allowance.maxOutputTokens),
+          admitPlan: deps.limits.admitPlan,
+        },
+        progressOf(() => charging, meter),
+      )
+      charging = { hold, prices, tierMultiplier, inputCharacters: allowance.inputCharacters }
+    } catch (error) {
+      throw refusal(error)
+    }
     const candidates = orderCandidates(deps.catalog(), model!, modelName, deps.routing).slice(0, deps.settings.maxAttempts)
     let last: UpstreamFailure | undefined
     let attempts = 0
     const failed = (failure: RelayError) => {
       deps.recordUsage({
-        requestId: randomUUID(),
+        requestId,
         ownerId: key.ownerId,
         apiKeyId: key.id,
         endpoint,
         model: modelName,
         stream,
-        status: 'error',
+        status: failure.status === 499 ? 'client-aborted' : 'error',
         httpStatus: failure.status,
         error: failure.message,
         attempts,
         latencyMs: Date.now() - started,
         ip: call.ip,
         at: new Date(),
+        bill: { ...charging!, usage: null },
       })
       return failure
     }
@@ -150,11 +185,11 @@ export function createRelay(deps: RelayDeps) {
       const stop = () => attempt.abort()
       call.signal.addEventListener('abort', stop, { once: true })
       try {
-        return { result: await send(candidate, attempt.signal), candidate, attempts, key, model: model!, started, requestId: randomUUID() }
+        return { result: await send(candidate, attempt.signal), candidate, attempts, key, model: model!, started, requestId, charging: charging! }
       } catch (error) {
         attempt.abort()
         call.signal.removeEventListener('abort', stop)
-        if (call.signal.aborted) throw new RelayError(499, 'The client closed the request.', 'client_closed')
+        if (call.signal.aborted) throw failed(new RelayError(499, 'The client closed the request.', 'client_closed'))
         if (error instanceof RelayError) throw failed(error)
         last = asFailure(error, candidate.providerKey?.secret)
         try {
@@ -168,24 +203,32 @@ export function createRelay(deps: RelayDeps) {
   }
 
   async function runChat(call: RelayCall, endpoint: string, request: OpenAIRequest, native?: AnthropicRequest): Promise<ChatRun> {
-    const { result, ...run } = await inTurn(call, endpoint, request.model, Boolean(request.stream), async (candidate, signal) =>
+    const meter = createUsageMeter(request.messages)
+    const allowance = {
+      inputCharacters: promptCharacters(request.messages, request.tools ? JSON.stringify(request.tools) : ''),
+      maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? deps.reserveOutputTokens(),
+    }
+    const { result, ...run } = await inTurn(call, endpoint, request.model, Boolean(request.stream), allowance, meter, async (candidate, signal) =>
       primedOutcome(await CHAT_BY_KIND[candidate.platform.kind]({ request, candidate, native, signal, timeouts: deps.settings.timeouts })),
     )
-    return { ...run, outcome: result, request, meter: createUsageMeter(request.messages) }
+    return { ...run, outcome: result, request, meter }
   }
 
   /** Embeddings, images and transcriptions: the upstream's answer goes back as it came. */
   async function runPassthrough(call: RelayCall, endpoint: string, forward: PassthroughRequest): Promise<ChatRun> {
-    const { result, ...run } = await inTurn(call, endpoint, forward.model, false, (candidate, signal) =>
+    const meter = createUsageMeter([])
+    const allowance = { inputCharacters: forward.inputCharacters, maxOutputTokens: 0 }
+    const { result, ...run } = await inTurn(call, endpoint, forward.model, false, allowance, meter, (candidate, signal) =>
       passthrough(forward, candidate, signal, deps.settings.timeouts),
     )
-    const meter = createUsageMeter([])
     if (result.usage) meter.observeReported(result.usage)
     return { ...run, outcome: result, request: { model: forward.model, messages: [] }, meter }
   }
 
+  /** Logs and bills a run: what was delivered is charged, an answer with no output is not. */
   function logRun(run: ChatRun, call: RelayCall, endpoint: string, outcome: { status: UsageRecord['status']; httpStatus: number; error?: string; ttfbMs?: number }) {
     const usage = run.meter.result()
+    const charged = outcome.status === 'success' || run.meter.delivered()
     deps.limits.spend(run.key, usage.promptTokens + usage.completionTokens).catch(() => undefined)
     deps.recordUsage({
       requestId: run.requestId,
@@ -202,6 +245,7 @@ export function createRelay(deps: RelayDeps) {
       latencyMs: Date.now() - run.started,
       ip: call.ip,
       at: new Date(),
+      bill: { ...run.charging, usage: charged ? toUsage(usage, run.charging.inputCharacters) : null },
       ...outcome,
     })
   }

@@ -20,6 +20,12 @@ function relayCall(req: Request, res: Response): RelayCall {
   return { body: req.body, headers: req.headers, ip: (req.ip ?? '').replace(/^::ffff:/, ''), signal: controller.signal }
 }
 
+/** Rate limits say when to come back. */
+function retryAfter(res: Response, error: unknown) {
+  const seconds = (error as { retryAfterSeconds?: number } | null)?.retryAfterSeconds
+  if (seconds) res.set('retry-after', String(seconds))
+}
+
 function sendError(res: Response, error: unknown) {
   if (res.headersSent) {
     // Mid-stream: the status is gone, so the error travels as a last event.
@@ -27,6 +33,7 @@ function sendError(res: Response, error: unknown) {
     if (!res.writableEnded) res.end(`data: ${JSON.stringify(openAIError(message, 'server_error', 'stream_interrupted'))}\n\n`)
     return
   }
+  retryAfter(res, error)
   if (error instanceof RelayError) return void res.status(error.status).json(error.body())
   res.status(500).json(openAIError('The relay failed to handle this request.', 'server_error', 'internal_error'))
 }
@@ -37,6 +44,7 @@ function sendAnthropicError(res: Response, error: unknown) {
     return
   }
   const { status, body } = anthropicErrorOf(error)
+  retryAfter(res, error)
   res.status(status).json(body)
 }
 
@@ -133,6 +141,7 @@ export function relayRouter(relay?: Relay, options: { catalog?: () => Catalog; m
       if (!body || typeof body.model !== 'string') throw badRequest('you must provide a model parameter', 'model')
       return {
         model: body.model,
+        inputCharacters: JSON.stringify(body.input ?? body.prompt ?? '').length,
         body: async (model: string) => ({ body: JSON.stringify({ ...body, model }), contentType: 'application/json' }),
       }
     }
@@ -147,7 +156,7 @@ export function relayRouter(relay?: Relay, options: { catalog?: () => Catalog; m
         const model = parts.find((p) => p.name === 'model' && 'value' in p)
         if (!model || !('value' in model)) throw badRequest('you must provide a model parameter', 'model')
         if (!parts.some((p) => p.name === 'file' && 'data' in p)) throw badRequest('you must provide a file', 'file')
-        return { model: model.value, body: (upstream: string) => writeMultipart(parts, upstream) }
+        return { model: model.value, inputCharacters: 0, body: (upstream: string) => writeMultipart(parts, upstream) }
       }),
     )
   }

@@ -1,3 +1,5 @@
+import type { Usage } from '../billing/pricing'
+import type { Charging } from './charging'
 import type { MeteredUsage } from './meter'
 
 export type UsageRecord = {
@@ -19,6 +21,8 @@ export type UsageRecord = {
   ttfbMs?: number
   ip: string
   at: Date
+  /** The reservation and prices to settle with; usage null charges nothing. */
+  bill?: Charging & { usage: Usage | null }
 }
 
 /**

@@ -8,172 +8,33 @@
  *
  * Skipped with a notice when chromium is not installed (`apt-get install chromium`).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
-import { createServer } from 'node:net'
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 
-import { ensureBuild } from '../../scripts/build'
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '')
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e')
+import { ARTIFACTS, buildOnce, chromiumAvailable, hydrated, openBrowser, ROOT, startApp, type AppProcess } from '../helpers/browser-app'
 
 const ADMIN_EMAIL = 'e2e@modelgate.test'
 const ADMIN_PASSWORD = `e2e-${randomBytes(9).toString('base64url')}`
-
-/** Every variable src/config/env.ts reads: the child gets only the values set here. */
-const APP_VARIABLES = [
-  'NODE_ENV',
-  'PORT',
-  'HOST',
-  'PUBLIC_URL',
-  'DATABASE_URL',
-  'PAYLOAD_SECRET',
-  'ADMIN_EMAIL',
-  'ADMIN_PASSWORD',
-  'SEED_DEMO',
-  'REDIS_URL',
-  'TRUST_PROXY',
-  'JOBS_AUTORUN',
-  'MODELGATE_ENCRYPTION_KEY',
-  'LOG_LEVEL',
-]
-
-const haveChromium = existsSync(CHROMIUM)
-if (!haveChromium && process.env.CI === 'true') {
-  throw new Error(`e2e: ${CHROMIUM} is missing; CI must install chromium (see .ci/run)`)
-}
-if (!haveChromium) {
-  console.warn(`e2e: skipping the admin browser suite: ${CHROMIUM} is missing (apt-get install chromium).`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-type AppProcess = { baseUrl: string; child: ChildProcess; output: () => string; stop: () => Promise<void> }
-
-/** `npx tsx src/server.ts` in production mode, in a process group of its own so stop() reaches tsx's child too. */
-async function startApp(databaseFile: string, log: WriteStream): Promise<AppProcess> {
-  const port = await freePort()
-  const env: NodeJS.ProcessEnv = { ...process.env }
-  // Jest's ESM flags and whatever the developer has configured must not leak into the server.
-  delete env.NODE_OPTIONS
-  for (const name of APP_VARIABLES) delete env[name]
-  Object.assign(env, {
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: `file:${databaseFile}`,
-    PAYLOAD_SECRET: randomBytes(32).toString('hex'),
-    MODELGATE_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
-    LOG_LEVEL: 'warn',
-    NEXT_TELEMETRY_DISABLED: '1',
-  })
-
-  const child = spawn('npx', ['tsx', 'src/server.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-  let recent = ''
-  const collect = (chunk: Buffer) => {
-    log.write(chunk)
-    recent = (recent + chunk.toString()).slice(-8000)
-  }
-  child.stdout!.on('data', collect)
-  child.stderr!.on('data', collect)
-  let exited: string | undefined
-  child.once('exit', (code, signal) => {
-    exited = `exited with ${signal ?? `code ${code}`}`
-  })
-
-  const groupAlive = () => {
-    try {
-      process.kill(-child.pid!, 0)
-      return true
-    } catch {
-      return false
-    }
-  }
-  const stop = async () => {
-    if (!child.pid || !groupAlive()) return
-    process.kill(-child.pid, 'SIGTERM')
-    const deadline = Date.now() + 15_000
-    while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-    if (groupAlive()) process.kill(-child.pid, 'SIGKILL')
-  }
-
-  const baseUrl = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 180_000
-  for (;;) {
-    if (exited) throw new Error(`the server ${exited} before it was ready:\n${recent}`)
-    try {
-      const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(5000) })
-      if (res.status === 200) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop()
-      throw new Error(`the server did not answer /readyz with 200 within 3 minutes:\n${recent}`)
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  return { baseUrl, child, output: () => recent, stop }
-}
-
-/** React has attached its props to the element, i.e. the page around it is hydrated and interactive. */
-async function hydrated(page: Page, selector: string) {
-  await page.locator(selector).first().waitFor({ state: 'visible' })
-  await page.waitForFunction(
-    (sel) => {
-      const element = document.querySelector(sel)
-      return !!element && Object.keys(element).some((key) => key.startsWith('__reactProps$'))
-    },
-    selector,
-  )
-}
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
 }
 
-const suite = haveChromium ? describe : describe.skip
+const suite = chromiumAvailable('the admin browser suite') ? describe : describe.skip
 
 suite('admin panel in a real browser (production build)', () => {
   let tempDir: string
   let serverLog: WriteStream
   let app: AppProcess
   let browser: Browser
-  let context: BrowserContext
   let page: Page
   const pageErrors: string[] = []
-  const blockedRequests = new Set<string>()
+  let blockedRequests = new Set<string>()
 
   const platformName = `E2E platform ${randomUUID().slice(0, 8)}`
   let platformId: string | undefined
@@ -194,26 +55,14 @@ suite('admin panel in a real browser (production build)', () => {
   beforeAll(async () => {
     if (process.cwd() !== ROOT) throw new Error(`run the e2e suite from the repository root (${ROOT}), not ${process.cwd()}`)
     mkdirSync(ARTIFACTS, { recursive: true })
-    // `next build --webpack` only when the sources changed since the last build (~2 minutes).
-    ensureBuild()
+    // `next build --webpack` only when the sources changed since the last build (~2 minutes),
+    // once for every browser suite.
+    await buildOnce()
 
     tempDir = mkdtempSync(path.join(tmpdir(), 'modelgate-e2e-'))
     serverLog = createWriteStream(path.join(ARTIFACTS, 'server.log'))
-    app = await startApp(path.join(tempDir, 'modelgate.db'), serverLog)
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' })
-    // Hermetic: nothing but our server (the admin asks Gravatar for avatars, which has no DNS here).
-    await context.route(
-      (url) => url.host !== new URL(app.baseUrl).host,
-      (route) => {
-        blockedRequests.add(new URL(route.request().url()).host)
-        return route.abort()
-      },
-    )
-    context.setDefaultTimeout(30_000)
-    context.setDefaultNavigationTimeout(60_000)
-    page = await context.newPage()
+    app = await startApp({ databaseFile: path.join(tempDir, 'modelgate.db'), log: serverLog, adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD })
+    ;({ browser, page, blocked: blockedRequests } = await openBrowser(app.baseUrl))
     page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message))
   }, 15 * 60_000)
 

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
  *   sk-revoked  401 invalid_api_key          sk-broke  429 insufficient_quota
  *   sk-busy     429 rate limited              sk-down   503
  *   sk-stall    never answers                 sk-slow   streams one piece every 200 ms
+ *   sk-drip     streams one piece a second
  */
 export type FakeUpstream = {
   baseUrl: string
@@ -16,6 +17,8 @@ export type FakeUpstream = {
   closedSockets: number[]
   close: () => Promise<void>
 }
+
+const STREAM_DELAY_MS: Record<string, number> = { 'sk-slow': 200, 'sk-drip': 1000 }
 
 const REPLY = 'Hello from the fake upstream, streamed in pieces.'
 
@@ -89,7 +92,7 @@ export async function startFakeOpenAI(): Promise<FakeUpstream> {
       return json(res, 200, { object: 'list', data: [{ id: 'gpt-upstream', object: 'model', created: 1, owned_by: 'fake' }] })
     }
     if (req.url?.endsWith('/chat/completions')) {
-      if (body.stream) return stream(res, body, key === 'sk-slow' ? 200 : 0)
+      if (body.stream) return stream(res, body, STREAM_DELAY_MS[key] ?? 0)
       return json(res, 200, completion(body))
     }
     if (req.url?.endsWith('/embeddings')) {

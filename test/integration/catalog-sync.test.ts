@@ -241,7 +241,10 @@ describe('catalog changes reach the relay of the instance that made them', () =>
     changes++
     const created = await rest(server.baseUrl, '/api/api-keys', { method: 'POST', token: customer, body: JSON.stringify({ name }) })
     expect(created.status).toBe(201)
-    return { id: created.body.doc.id as string, key: created.body.doc.key as string }
+    const key = created.body.doc.key as string
+    // A new key is served within moments too; the tests below start from a key that works.
+    expect(await waitFor(async () => (await modelsWith(key)).status === 200, { timeoutMs: PROPAGATION_MS })).not.toBeNull()
+    return { id: created.body.doc.id as string, key }
   }
 
   it(
@@ -257,7 +260,6 @@ describe('catalog changes reach the relay of the instance that made them', () =>
   it('a key disabled over REST is refused within moments', async () => {
     const { id, key } = await newKey('to-disable')
     await settled()
-    expect((await modelsWith(key)).status).toBe(200)
     changes++
     const disabled = await rest(server.baseUrl, `/api/api-keys/${id}`, { method: 'PATCH', token: customer, body: JSON.stringify({ status: 'disabled' }) })
     expect(disabled.status).toBe(200)

@@ -1,21 +1,36 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { CollectionSlug } from 'payload'
 
 import { roleCan } from '../../src/access/matrix'
 import { type Action, STAFF_ROLES, type StaffRole } from '../../src/access/roles'
+import { postEntry } from '../../src/billing/ledger'
+import { sqlRunnerOf } from '../../src/billing/sql'
 import { DEMO_PLATFORM_NAME } from '../../src/seed'
 import { signIn, startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * The whole permission matrix over REST: every staff role, a customer and an anonymous caller,
- * against every collection that exists today and every action. Allowed must answer 2xx; denied
- * must answer 403 and change nothing.
+ * against every collection that exists today and every action. Allowed must answer 2xx and do it;
+ * denied must answer 403 and change nothing.
+ *
+ * Billing follows the matrix's money group, except that its records (wallets, ledger entries,
+ * reservations, subscription resources) are written by billing itself: staff only post adjustments
+ * and set credit limits. A customer reads the plans on sale with their resources and their own
+ * records; the documents a customer is given to read here are theirs, and what they may not see of
+ * others' is checked below the matrix.
  */
 
-const SLUGS = ['admins', 'users', 'platforms', 'models', 'provider-keys', 'media', 'audit-logs'] as const
+const CORE_SLUGS = ['admins', 'users', 'platforms', 'models', 'provider-keys', 'media', 'audit-logs'] as const
+/** Billing collections staff manage by the matrix (its money group), audited like the catalog. */
+const BILLING_SLUGS = ['tiers', 'plan-resources', 'plans', 'subscriptions', 'redemption-codes'] as const
+/** Billing records: billing writes them; staff only post adjustments and set a wallet's credit limit. */
+const RECORD_SLUGS = ['wallets', 'ledger-entries', 'reservations', 'subscription-resources'] as const
+const SLUGS = [...CORE_SLUGS, ...BILLING_SLUGS, ...RECORD_SLUGS] as const
 type Slug = (typeof SLUGS)[number]
+type BillingSlug = (typeof BILLING_SLUGS)[number] | RecordSlug
+type RecordSlug = (typeof RECORD_SLUGS)[number]
 const ACTIONS: Action[] = ['read', 'create', 'update', 'delete', 'export']
 type Actor = StaffRole | 'customer' | 'anonymous'
 const ACTORS: Actor[] = [...STAFF_ROLES, 'customer', 'anonymous']
@@ -32,6 +47,9 @@ const unique = () => randomBytes(4).toString('hex')
 let server: TestServer
 let demoPlatformId: string
 const headers: Partial<Record<Actor, Record<string, string>>> = {}
+/** Billing documents the create bodies point at: the matrix's customer, a plan on sale and its resource, a subscription. */
+const billing = { customerId: '', walletlessId: '', resourceId: '', planId: '', subscriptionId: '' }
+const DAY = 24 * 60 * 60 * 1000
 
 function createData(slug: Slug): Record<string, unknown> {
   switch (slug) {
@@ -49,6 +67,26 @@ function createData(slug: Slug): Record<string, unknown> {
       return { alt: `image ${unique()}` }
     case 'audit-logs':
       return { action: 'create', collectionSlug: 'platforms', summary: 'forged' }
+    case 'tiers':
+      // A threshold no top-up here reaches, so no wallet moves to it.
+      return { name: `Tier ${unique()}`, threshold: 1_000_000_000_000, priceMultiplier: 1 }
+    case 'plan-resources':
+      return { name: `Resource ${unique()}`, models: ['*'], meter: 'requests', limit: 10 }
+    case 'plans':
+      return { name: `Plan ${unique()}`, resources: [billing.resourceId], periodUnit: 'months', periodLength: 1, price: 0, quantityMultiplier: 1, onSale: true }
+    case 'subscriptions':
+      return { owner: billing.customerId, plan: billing.planId }
+    case 'redemption-codes':
+      return { kind: 'balance', amount: 1_000_000, batch: 'matrix' }
+    case 'wallets':
+      return { owner: billing.walletlessId, cash: 1_000_000 }
+    case 'ledger-entries':
+      // What the admin's adjustment form sends.
+      return { owner: billing.customerId, bucket: 'cash', amount: 1_000_000, note: 'matrix adjustment' }
+    case 'reservations':
+      return { requestId: randomUUID(), owner: billing.customerId, amount: 0, leaseUntil: new Date(Date.now() + DAY).toISOString() }
+    case 'subscription-resources':
+      return { owner: billing.customerId, subscription: billing.subscriptionId, models: ['*'], meter: 'requests', limit: 1000 }
   }
 }
 
@@ -60,10 +98,81 @@ const updateData: Record<Slug, Record<string, unknown>> = {
   'provider-keys': { priority: 7 },
   media: { alt: 'renamed' },
   'audit-logs': { summary: 'tampered' },
+  tiers: { rpm: 77 },
+  'plan-resources': { limit: 77 },
+  plans: { price: 77_000_000 },
+  subscriptions: { status: 'cancelled' },
+  'redemption-codes': { batch: 'renamed' },
+  wallets: { creditLimit: 77_000_000 },
+  'ledger-entries': { note: 'tampered' },
+  reservations: { model: 'tampered' },
+  'subscription-resources': { used: 77 },
+}
+
+/** A plan on sale, which customers may see, with the given resources. */
+async function planOnSale(resources: string[]): Promise<string> {
+  const data = { ...createData('plans'), resources }
+  return String((await server.payload.create({ collection: 'plans', data: data as never })).id)
+}
+
+/** A subscription to the shared plan, given by staff: the plan's resources are copied to it. */
+async function subscriptionOf(owner: string): Promise<string> {
+  return String((await server.payload.create({ collection: 'subscriptions', data: { owner, plan: billing.planId } as never })).id)
+}
+
+/** A ledger entry posted by billing itself (a wallet is made on first use). */
+function postGift(owner: string) {
+  return sqlRunnerOf(server.payload).transaction((tx) =>
+    postEntry(tx, { ownerId: owner, kind: 'voucher', bucket: 'gift', amount: 1_000_000, idempotencyKey: `matrix:${randomUUID()}` }),
+  )
+}
+
+/**
+ * A billing target as billing or staff would make it, belonging to `owner`. Plans and their
+ * resources are on sale, so a customer may read them.
+ */
+async function createBillingTarget(slug: BillingSlug, owner: string): Promise<string> {
+  switch (slug) {
+    case 'plan-resources': {
+      const id = String((await server.payload.create({ collection: slug, data: createData(slug) as never })).id)
+      await planOnSale([id])
+      return id
+    }
+    case 'plans':
+      return planOnSale([billing.resourceId])
+    case 'subscriptions':
+      return subscriptionOf(owner)
+    case 'subscription-resources': {
+      const subscription = await subscriptionOf(owner)
+      const { docs } = await server.payload.find({ collection: slug, where: { subscription: { equals: subscription } }, depth: 0 })
+      return String(docs[0]!.id)
+    }
+    case 'wallets':
+      return (await postGift(owner)).walletId
+    case 'ledger-entries':
+      return (await postGift(owner)).id
+    case 'reservations':
+      return String((await server.payload.create({ collection: slug, data: { ...createData(slug), owner } as never })).id)
+    case 'tiers':
+    case 'redemption-codes':
+      return String((await server.payload.create({ collection: slug, data: createData(slug) as never })).id)
+  }
+}
+
+async function newCustomer(): Promise<string> {
+  return String((await server.payload.create({ collection: 'users', data: createData('users') as never })).id)
+}
+
+/** Whose billing documents an actor is given to read, update or delete: a customer their own, staff someone's. */
+async function ownerFor(actor: Actor): Promise<string> {
+  return actor === 'customer' ? billing.customerId : newCustomer()
 }
 
 /** A target document made by the system, for one actor to update or delete. */
-async function createTarget(slug: Slug): Promise<string> {
+async function createTarget(slug: Slug, actor: Actor): Promise<string> {
+  if (!(CORE_SLUGS as readonly string[]).includes(slug)) {
+    return createBillingTarget(slug as BillingSlug, await ownerFor(actor))
+  }
   if (slug === 'media') {
     const doc = await server.payload.create({
       collection: 'media',
@@ -108,15 +217,39 @@ beforeAll(async () => {
     await server.payload.create({ collection: 'admins', data: { email, password: PASSWORD, role } })
     headers[role] = (await signIn(server.baseUrl, 'admins', email, PASSWORD)).headers
   }
-  await server.payload.create({ collection: 'users', data: { email: 'customer@modelgate.test', password: PASSWORD } })
+  const customer = await server.payload.create({ collection: 'users', data: { email: 'customer@modelgate.test', password: PASSWORD } })
   headers.customer = (await signIn(server.baseUrl, 'users', 'customer@modelgate.test', PASSWORD)).headers
   headers.anonymous = {}
+
+  billing.customerId = String(customer.id)
+  billing.walletlessId = await newCustomer()
+  billing.resourceId = String((await server.payload.create({ collection: 'plan-resources', data: createData('plan-resources') as never })).id)
+  billing.planId = await planOnSale([billing.resourceId])
+  billing.subscriptionId = await subscriptionOf(billing.customerId)
 }, 120_000)
 
 afterAll(async () => server?.close())
 
+/**
+ * The writes staff may make to billing records, by the matrix: an adjustment is a new ledger entry
+ * (POST /api/ledger-entries), and a wallet's credit limit is set with PATCH /api/wallets/:id.
+ * Everything else about them is written by billing alone, for every role.
+ */
+const RECORD_WRITES: Record<RecordSlug, Action[]> = {
+  wallets: ['update'],
+  'ledger-entries': ['create'],
+  reservations: [],
+  'subscription-resources': [],
+}
+
+/** A signed-in customer reads the plans on sale, their resources, and their own billing records; nothing else here. */
+const CUSTOMER_READS: readonly Slug[] = ['plans', 'plan-resources', 'subscriptions', 'subscription-resources', 'wallets', 'ledger-entries']
+
 function allowed(actor: Actor, slug: Slug, action: Action): boolean {
-  if (actor === 'customer' || actor === 'anonymous') return false
+  if (actor === 'anonymous') return false
+  if (actor === 'customer') return action === 'read' && CUSTOMER_READS.includes(slug)
+  const write = action === 'create' || action === 'update' || action === 'delete'
+  if (write && slug in RECORD_WRITES && !RECORD_WRITES[slug as RecordSlug].includes(action)) return false
   return roleCan(actor, slug, action)
 }
 
@@ -132,14 +265,14 @@ describe.each(ACTORS)('%s', (actor) => {
 
     switch (action) {
       case 'read':
-        targetId = await createTarget(slug)
+        targetId = await createTarget(slug, actor)
         result = await call(actor, `/${slug}/${targetId}`)
         break
       case 'create':
         result = await call(actor, `/${slug}`, createRequest(slug))
         break
       case 'update':
-        targetId = await createTarget(slug)
+        targetId = await createTarget(slug, actor)
         result = await call(actor, `/${slug}/${targetId}`, {
           method: 'PATCH',
           headers: { 'content-type': 'application/json' },
@@ -147,7 +280,7 @@ describe.each(ACTORS)('%s', (actor) => {
         })
         break
       case 'delete':
-        targetId = await createTarget(slug)
+        targetId = await createTarget(slug, actor)
         result = await call(actor, `/${slug}/${targetId}`, { method: 'DELETE' })
         break
       case 'export':
@@ -158,6 +291,15 @@ describe.each(ACTORS)('%s', (actor) => {
     if (allowed) {
       if (result.status < 200 || result.status >= 300) {
         throw new Error(`expected 2xx, got ${result.status}: ${result.text.slice(0, 300)}`)
+      }
+      // An allowed request did what it asked.
+      if (action === 'create') expect((await server.payload.count({ collection: slug as CollectionSlug })).totalDocs).toBe(countBefore + 1)
+      if (action === 'update' && targetId) {
+        const doc = (await server.payload.findByID({ collection: slug, id: targetId, depth: 0 })) as unknown as Record<string, unknown>
+        expect(doc).toMatchObject(updateData[slug])
+      }
+      if (action === 'delete' && targetId) {
+        expect((await server.payload.find({ collection: slug, where: { id: { equals: targetId } } })).totalDocs).toBe(0)
       }
       return
     }
@@ -233,5 +375,100 @@ describe('accounts and their own documents', () => {
     expect(access.canAccessAdmin).not.toBe(true)
     const staff = JSON.parse((await call('editor', '/access')).text)
     expect(staff.canAccessAdmin).toBe(true)
+  })
+})
+
+describe('billing: what a customer sees', () => {
+  /** Asked for by id, someone else's document is refused (403) or not found (404), never shown. */
+  async function hidden(slug: Slug, id: string) {
+    const { status, text } = await call('customer', `/${slug}/${id}`)
+    expect([403, 404]).toContain(status)
+    expect(text).not.toContain(id)
+  }
+
+  /** The customer's list of a collection. */
+  async function listed(slug: Slug) {
+    const { status, text } = await call('customer', `/${slug}?depth=0&limit=1000`)
+    expect(status).toBe(200)
+    return JSON.parse(text).docs as Array<{ id: string; owner?: string }>
+  }
+
+  it('reads only their own wallet, ledger entries, subscriptions and subscription resources', async () => {
+    const stranger = await newCustomer()
+    for (const slug of ['wallets', 'ledger-entries', 'subscriptions', 'subscription-resources'] as const) {
+      const theirs = await createBillingTarget(slug, stranger)
+      const mine = await createBillingTarget(slug, billing.customerId)
+      await hidden(slug, theirs)
+      const docs = await listed(slug)
+      expect(docs.map((d) => d.id)).toContain(mine)
+      expect(docs.map((d) => d.id)).not.toContain(theirs)
+      expect(docs.every((d) => d.owner === billing.customerId)).toBe(true)
+    }
+  })
+
+  it('reads plans on sale and their resources, not the others', async () => {
+    const offSaleResource = String((await server.payload.create({ collection: 'plan-resources', data: createData('plan-resources') as never })).id)
+    const offSale = String(
+      (await server.payload.create({ collection: 'plans', data: { ...createData('plans'), resources: [offSaleResource], onSale: false } as never })).id,
+    )
+    await hidden('plans', offSale)
+    await hidden('plan-resources', offSaleResource)
+    const plans = (await listed('plans')).map((d) => d.id)
+    expect(plans).toContain(billing.planId)
+    expect(plans).not.toContain(offSale)
+    const resources = (await listed('plan-resources')).map((d) => d.id)
+    expect(resources).toContain(billing.resourceId)
+    expect(resources).not.toContain(offSaleResource)
+  })
+
+  it('reads no reservations, not even their own, and anonymous callers read no billing at all', async () => {
+    const own = await createBillingTarget('reservations', billing.customerId)
+    expect((await call('customer', `/reservations/${own}`)).status).toBe(403)
+    expect((await call('customer', '/reservations')).status).toBe(403)
+    for (const slug of [...BILLING_SLUGS, ...RECORD_SLUGS]) expect([slug, (await call('anonymous', `/${slug}`)).status]).toEqual([slug, 403])
+  })
+})
+
+describe('billing endpoints and settings, by role', () => {
+  const staffMay = (actor: Actor, slug: string, action: Action) => actor !== 'customer' && actor !== 'anonymous' && roleCan(actor, slug, action)
+
+  it.each(ACTORS)('%s: generating a batch of redemption codes', async (actor) => {
+    const batch = `matrix-${actor}-${unique()}`
+    const { status, text } = await call(actor, '/redemption-codes/generate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 2, kind: 'balance', amount: 1_000_000, batch }),
+    })
+    const made = (await server.payload.count({ collection: 'redemption-codes', where: { batch: { equals: batch } } })).totalDocs
+    if (staffMay(actor, 'redemption-codes', 'create')) {
+      expect([status, made]).toEqual([201, 2])
+    } else {
+      expect([status, made]).toEqual([403, 0])
+      expect(JSON.parse(text)).toMatchObject({ errors: [{ message: expect.any(String) }] })
+    }
+  })
+
+  it.each(ACTORS)('%s: exporting redemption codes as Excel', async (actor) => {
+    const { status } = await call(actor, '/redemption-codes/export.xlsx')
+    expect(status).toBe(staffMay(actor, 'redemption-codes', 'export') ? 200 : 403)
+  })
+
+  it.each(ACTORS)('%s: reading and changing the billing settings', async (actor) => {
+    const read = await call(actor, '/globals/billing-settings')
+    expect(read.status).toBe(staffMay(actor, 'billing-settings', 'read') ? 200 : 403)
+
+    const before = (await server.payload.findGlobal({ slug: 'billing-settings' })).reserveOutputTokens
+    const wanted = (before ?? 4096) + 1
+    const update = await call(actor, '/globals/billing-settings', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reserveOutputTokens: wanted }),
+    })
+    const after = (await server.payload.findGlobal({ slug: 'billing-settings' })).reserveOutputTokens
+    if (staffMay(actor, 'billing-settings', 'update')) {
+      expect([update.status, after]).toEqual([200, wanted])
+    } else {
+      expect([update.status, after]).toEqual([403, before])
+    }
   })
 })

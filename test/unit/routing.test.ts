@@ -1,3 +1,4 @@
+import { FREE } from '../../src/billing/pricing'
 import { Readable } from 'node:stream'
 
 import { describe, expect, it } from '@jest/globals'
@@ -53,6 +54,7 @@ const model = (id: string, name: string, platformIds: string[], extra: Partial<C
   name,
   platformIds,
   kind: 'chat',
+  prices: FREE,
   ...extra,
 })
 

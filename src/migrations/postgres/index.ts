@@ -2,6 +2,9 @@ import * as migration_20261122_014847_initial from './20261122_014847_initial';
 import * as migration_20261122_020526_jobs from './20261122_020526_jobs';
 import * as migration_20261122_023030_catalog from './20261122_023030_catalog';
 import * as migration_20261122_024346_key_recheck from './20261122_024346_key_recheck';
+import * as migration_20261122_042644_billing from './20261122_042644_billing';
+import * as migration_20261122_044104_plans_expire_job from './20261122_044104_plans_expire_job';
+import * as migration_20261122_044720_reconcile_job from './20261122_044720_reconcile_job';
 
 export const migrations = [
   {
@@ -22,6 +25,21 @@ export const migrations = [
   {
     up: migration_20261122_024346_key_recheck.up,
     down: migration_20261122_024346_key_recheck.down,
-    name: '20261122_024346_key_recheck'
+    name: '20261122_024346_key_recheck',
+  },
+  {
+    up: migration_20261122_042644_billing.up,
+    down: migration_20261122_042644_billing.down,
+    name: '20261122_042644_billing',
+  },
+  {
+    up: migration_20261122_044104_plans_expire_job.up,
+    down: migration_20261122_044104_plans_expire_job.down,
+    name: '20261122_044104_plans_expire_job',
+  },
+  {
+    up: migration_20261122_044720_reconcile_job.up,
+    down: migration_20261122_044720_reconcile_job.down,
+    name: '20261122_044720_reconcile_job'
   },
 ];

@@ -1,6 +1,7 @@
 import * as migration_20261122_014842_initial from './20261122_014842_initial';
 import * as migration_20261122_020536_jobs from './20261122_020536_jobs';
 import * as migration_20261122_023026_catalog from './20261122_023026_catalog';
+import * as migration_20261122_042641_billing from './20261122_042641_billing';
 
 export const migrations = [
   {
@@ -16,6 +17,11 @@ export const migrations = [
   {
     up: migration_20261122_023026_catalog.up,
     down: migration_20261122_023026_catalog.down,
-    name: '20261122_023026_catalog'
+    name: '20261122_023026_catalog',
+  },
+  {
+    up: migration_20261122_042641_billing.up,
+    down: migration_20261122_042641_billing.down,
+    name: '20261122_042641_billing'
   },
 ];

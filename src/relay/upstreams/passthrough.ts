@@ -9,6 +9,8 @@ export type PassthroughRequest = {
   /** e.g. `embeddings`, `images/generations`, `audio/transcriptions` */
   path: string
   model: string
+  /** Characters of the input (embedding input, image prompt), for the reservation. */
+  inputCharacters: number
   body: (upstreamModel: string) => Promise<{ body: string | Buffer; contentType: string }>
 }
 

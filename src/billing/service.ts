@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto'
+
+import { expiredReservations, NoFunds, PlanRateLimited, reserve, settle, settleInterrupted, type Bill, type Hold, type Outcome, type ReserveInput } from './holds'
+import { at, insertRows, type Row, type SqlRunner } from './sql'
+
+export type Settlement = {
+  hold?: Hold
+  outcome: Outcome
+  /** The usage log row (snake_case columns) without id and billing columns. */
+  row: Row
+}
+
+export type Progress = () => { charge: number; units: number }
+
+function billColumns(bill: Bill): Row {
+  return {
+    billed_to: bill.billedTo,
+    subscription_id: bill.subscriptionId ?? null,
+    plan_units: bill.planUnits,
+    charge: bill.charge,
+    cost: bill.cost,
+    margin: bill.margin,
+    shortfall: bill.shortfall,
+  }
+}
+
+/**
+ * Settles every reservation whose lease ran out (its process died) for what it had delivered, with
+ * an `interrupted` usage log; returns how many.
+ */
+export async function reconcileReservations(runner: SqlRunner, now = new Date(), ownedHere: (requestId: string) => boolean = () => false): Promise<number> {
+  const expired = (await expiredReservations(runner.query, now)).filter((item) => !ownedHere(item.hold.requestId))
+  for (const item of expired) {
+    await runner.transaction(async (tx) => {
+      const id = randomUUID()
+      const bill = await settleInterrupted(tx, item, id)
+      await insertRows(tx, 'usage_logs', [
+        {
+          id,
+          request_id: item.hold.requestId,
+          owner_id: item.hold.ownerId,
+          model: item.hold.model,
+          status: 'interrupted',
+          error: 'The server handling this request stopped; charged for what had been delivered.',
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          created_at: at(now),
+          updated_at: at(now),
+          ...billColumns(bill),
+        },
+      ])
+    })
+  }
+  return expired.length
+}
+
+/**
+ * Billing as the relay uses it: reservations before a request, settlement in batches with the
+ * usage log rows (one transaction per batch, so a request's log and its charge commit together),
+ * leases renewed for requests in flight, and reconciliation of reservations whose process died.
+ */
+export function createBilling(runner: SqlRunner, options: { leaseMs: number; onError?: (error: unknown) => void }) {
+  const inFlight = new Map<string, { hold: Hold; progress: Progress }>()
+  const onError = options.onError ?? (() => undefined)
+
+  /**
+   * Reservations that arrive together share one transaction (a group commit): one BEGIN/COMMIT
+   * and one turn through the writer queue for many requests. A refusal (no funds) writes nothing
+   * before it is thrown, so it does not disturb the others in the batch.
+   */
+  let waiting: { input: ReserveInput; resolve: (hold: Hold) => void; reject: (error: unknown) => void }[] = []
+  let draining = false
+  async function drain() {
+    draining = true
+    while (waiting.length > 0) {
+      const batch = waiting
+      waiting = []
+      try {
+        const outcomes = await runner.transaction(async (tx) => {
+          const results: ({ hold: Hold } | { error: unknown })[] = []
+          for (const item of batch) {
+            try {
+              results.push({ hold: await reserve(tx, item.input) })
+            } catch (error) {
+              if (!(error instanceof NoFunds || error instanceof PlanRateLimited)) throw error
+              results.push({ error })
+            }
+          }
+          return results
+        })
+        outcomes.forEach((outcome, i) => ('hold' in outcome ? batch[i]!.resolve(outcome.hold) : batch[i]!.reject(outcome.error)))
+      } catch (error) {
+        for (const item of batch) item.reject(error)
+      }
+    }
+    draining = false
+  }
+
+  async function reserveFor(input: Omit<ReserveInput, 'leaseUntil'>, progress: Progress): Promise<Hold> {
+    const hold = await new Promise<Hold>((resolve, reject) => {
+      waiting.push({ input: { ...input, leaseUntil: new Date(Date.now() + options.leaseMs) }, resolve, reject })
+      if (!draining) void drain()
+    })
+    if (hold.recorded) inFlight.set(hold.requestId, { hold, progress })
+    return hold
+  }
+
+  async function settleBatch(items: Settlement[]): Promise<void> {
+    await runner.transaction(async (tx) => {
+      const rows: Row[] = []
+      for (const item of items) {
+        const id = randomUUID()
+        const bill = item.hold ? await settle(tx, item.hold, item.outcome, id) : undefined
+        rows.push({ id, ...item.row, ...(bill ? billColumns(bill) : {}), prices: item.hold ? item.outcome.prices : null })
+      }
+      await insertRows(tx, 'usage_logs', rows)
+    })
+    for (const item of items) if (item.hold) inFlight.delete(item.hold.requestId)
+  }
+
+  /** Keeps this process's reservations alive and records what each has delivered so far. */
+  async function heartbeat() {
+    if (inFlight.size === 0) return
+    const leaseUntil = at(new Date(Date.now() + options.leaseMs))
+    const now = at(new Date())
+    await runner.transaction(async (tx) => {
+      for (const { hold, progress } of inFlight.values()) {
+        const delivered = progress()
+        await tx.query('UPDATE reservations SET lease_until = ?, delivered = ?, delivered_units = ?, updated_at = ? WHERE request_id = ?', [
+          leaseUntil,
+          delivered.charge,
+          delivered.units,
+          now,
+          hold.requestId,
+        ])
+      }
+    })
+  }
+
+  /** This process's own reservations are skipped: a late renewal (a busy event loop) must not settle requests it is serving. */
+  const reconcile = (now = new Date()) => reconcileReservations(runner, now, (requestId) => inFlight.has(requestId))
+
+  let timers: NodeJS.Timeout[] = []
+  let running: Promise<unknown> = Promise.resolve()
+  return {
+    reserve: reserveFor,
+    settleBatch,
+    heartbeat,
+    reconcile,
+    inFlightCount: () => inFlight.size,
+    /** Renews leases a few times per lease and reconciles once per lease. */
+    start() {
+      const guard = (work: () => Promise<unknown>) => () => {
+        running = running.then(work).catch(onError)
+      }
+      timers = [setInterval(guard(heartbeat), Math.max(200, options.leaseMs / 3)), setInterval(guard(reconcile), Math.max(500, options.leaseMs))]
+      for (const timer of timers) timer.unref()
+    },
+    /** Stops the timers and waits for their work, so nothing runs on a closing database. */
+    async stop() {
+      for (const timer of timers) clearInterval(timer)
+      timers = []
+      await running
+    },
+  }
+}
+
+export type Billing = ReturnType<typeof createBilling>

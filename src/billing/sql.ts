@@ -1,0 +1,162 @@
+import { createClient, type Client } from '@libsql/client'
+import type { Payload } from 'payload'
+
+export type Row = Record<string, unknown>
+
+/** Runs one statement with `?` placeholders and returns its rows (RETURNING included). */
+export type Query = (text: string, params?: unknown[]) => Promise<Row[]>
+
+export type Dialect = 'sqlite' | 'postgres'
+
+/** A transaction in progress. */
+export type Tx = {
+  query: Query
+  /** `FOR UPDATE` where the database has row locks; SQLite's writer lock covers it. */
+  forUpdate: string
+}
+
+/**
+ * Money statements run here, each group in one transaction. Payload's own transactions are off
+ * on SQLite (libsql opens a second connection for them, which then fails with "database is
+ * locked"), so billing keeps one connection of its own there and runs its transactions one at a
+ * time; SQLite serialises writers across processes. Postgres uses Payload's pool.
+ */
+export type SqlRunner = {
+  dialect: Dialect
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>
+  /** Reads outside a transaction; every write goes through `transaction`. */
+  query: Query
+  close(): Promise<void>
+}
+
+type PgClient = { query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>; release(): void }
+type PgPool = { connect(): Promise<PgClient>; query(text: string, params?: unknown[]): Promise<{ rows: Row[] }> }
+
+/** `?` → `$1, $2…`; the statements here never contain a literal question mark. */
+function numbered(text: string): string {
+  let n = 0
+  return text.replace(/\?/g, () => `$${++n}`)
+}
+
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'boolean') return value ? 1 : 0
+  if (value !== null && typeof value === 'object') return JSON.stringify(value)
+  return value ?? null
+}
+
+export function sqliteRunner(url: string): SqlRunner {
+  const client: Client = createClient({ url })
+  // WAL with synchronous=NORMAL: a commit survives the process being killed (the crash that
+  // reservations are built for) without an fsync per request; only an OS crash or power loss can
+  // take back the last commits.
+  const ready = client.executeMultiple('PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;')
+  let queue: Promise<unknown> = ready
+  const query: Query = async (text, params = []) => {
+    const result = await client.execute({ sql: text, args: params.map(sqliteValue) as never })
+    return result.rows.map((row) => ({ ...row }) as Row)
+  }
+  return {
+    dialect: 'sqlite',
+    query: (text, params) => ready.then(() => query(text, params)),
+    transaction(work) {
+      const run = queue.then(async () => {
+        await client.execute('BEGIN IMMEDIATE')
+        try {
+          const result = await work({ query, forUpdate: '' })
+          await client.execute('COMMIT')
+          return result
+        } catch (error) {
+          await client.execute('ROLLBACK').catch(() => undefined)
+          throw error
+        }
+      })
+      queue = run.catch(() => undefined)
+      return run
+    },
+    async close() {
+      await queue
+      client.close()
+    },
+  }
+}
+
+const postgresQuery =
+  (target: { query: PgPool['query'] }): Query =>
+  async (text, params = []) =>
+    (await target.query(numbered(text), params.map((v) => (v === undefined ? null : v)))).rows
+
+/** A transaction already open on a Postgres client (BEGIN was sent by whoever owns it). */
+export function postgresTx(client: { query: PgPool['query'] }): Tx {
+  return { query: postgresQuery(client), forUpdate: ' FOR UPDATE' }
+}
+
+export function postgresRunner(pool: PgPool): SqlRunner {
+  return {
+    dialect: 'postgres',
+    query: postgresQuery(pool),
+    async transaction(work) {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        const result = await work(postgresTx(client))
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined)
+        throw error
+      } finally {
+        client.release()
+      }
+    },
+    async close() {},
+  }
+}
+
+const runners = new WeakMap<Payload, SqlRunner>()
+
+/**
+ * The money runner of a Payload instance, made on first use, so hooks, endpoints, jobs and the
+ * relay in one process share it. MongoDB has none yet (see the README).
+ */
+export function sqlRunnerOf(payload: Payload): SqlRunner {
+  const existing = runners.get(payload)
+  if (existing) return existing
+  const db = payload.db as unknown as { name?: string; pool?: PgPool; clientConfig?: { url?: string } }
+  let runner: SqlRunner
+  if (db.pool) runner = postgresRunner(db.pool)
+  else if (db.clientConfig?.url?.startsWith('file:')) runner = sqliteRunner(db.clientConfig.url)
+  else throw new Error(`Billing needs SQLite or Postgres; ${db.name ?? 'this database'} is not supported yet.`)
+  runners.set(payload, runner)
+  return runner
+}
+
+/** Closes the money runner with the database (see closeDatabase). */
+export async function closeSqlRunner(payload: Payload) {
+  const runner = runners.get(payload)
+  runners.delete(payload)
+  await runner?.close()
+}
+
+/** Numbers come back as strings from Postgres `numeric` columns. */
+export const num = (value: unknown): number => (value == null ? 0 : Number(value))
+
+/** A json column: text on SQLite, already parsed from Postgres' jsonb. */
+export const jsonColumn = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T
+
+/** Timestamps as the database stores them: ISO text on SQLite, timestamptz on Postgres. */
+export const at = (date: Date): string => date.toISOString()
+
+/** `?, ?, ?` for an IN list or a VALUES tuple of `count` items. */
+export const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ')
+
+/** One multi-row INSERT; every row has the same columns (snake_case keys). */
+export async function insertRows(tx: Tx, table: string, rows: Row[]): Promise<void> {
+  if (rows.length === 0) return
+  const columns = Object.keys(rows[0]!)
+  const tuple = `(${placeholders(columns.length)})`
+  await tx.query(
+    `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`,
+    rows.flatMap((row) => columns.map((c) => row[c])),
+  )
+}

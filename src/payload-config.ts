@@ -7,8 +7,10 @@ import sharp from 'sharp'
 import { buildCollections } from './collections'
 import type { AppConfig } from './config/env'
 import { databaseAdapter } from './db/adapter'
+import { authSettings } from './globals/AuthSettings'
 import { BillingSettings } from './globals/BillingSettings'
 import { jobsConfig } from './jobs'
+import { mailAdapter } from './lib/mailer'
 import { createSecrets } from './lib/secrets'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -40,7 +42,8 @@ export function createPayloadConfig(app: AppConfig) {
     },
     collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
     db: databaseAdapter(app),
-    globals: [BillingSettings],
+    email: mailAdapter(app),
+    globals: [BillingSettings, authSettings(secrets)],
     jobs: jobsConfig(app, secrets),
     secret: app.PAYLOAD_SECRET,
     serverURL: app.PUBLIC_URL,

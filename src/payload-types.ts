@@ -70,6 +70,8 @@ export interface Config {
   collections: {
     admins: Admin;
     users: User;
+    organizations: Organization;
+    'organization-members': OrganizationMember;
     platforms: Platform;
     models: Model;
     'provider-keys': ProviderKey;
@@ -86,6 +88,8 @@ export interface Config {
     'subscription-resources': SubscriptionResource;
     'usage-logs': UsageLog;
     'audit-logs': AuditLog;
+    'sms-codes': SmsCode;
+    'wechat-sign-ins': WechatSignIn;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -100,6 +104,8 @@ export interface Config {
   collectionsSelect: {
     admins: AdminsSelect<false> | AdminsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
+    organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
+    'organization-members': OrganizationMembersSelect<false> | OrganizationMembersSelect<true>;
     platforms: PlatformsSelect<false> | PlatformsSelect<true>;
     models: ModelsSelect<false> | ModelsSelect<true>;
     'provider-keys': ProviderKeysSelect<false> | ProviderKeysSelect<true>;
@@ -116,6 +122,8 @@ export interface Config {
     'subscription-resources': SubscriptionResourcesSelect<false> | SubscriptionResourcesSelect<true>;
     'usage-logs': UsageLogsSelect<false> | UsageLogsSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
+    'sms-codes': SmsCodesSelect<false> | SmsCodesSelect<true>;
+    'wechat-sign-ins': WechatSignInsSelect<false> | WechatSignInsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -128,10 +136,12 @@ export interface Config {
   fallbackLocale: null;
   globals: {
     'billing-settings': BillingSetting;
+    'auth-settings': AuthSetting;
     'payload-jobs-stats': PayloadJobsStat;
   };
   globalsSelect: {
     'billing-settings': BillingSettingsSelect<false> | BillingSettingsSelect<true>;
+    'auth-settings': AuthSettingsSelect<false> | AuthSettingsSelect<true>;
     'payload-jobs-stats': PayloadJobsStatsSelect<false> | PayloadJobsStatsSelect<true>;
   };
   locale: null;
@@ -172,22 +182,34 @@ export interface AdminAuthOperations {
   };
 }
 export interface UserAuthOperations {
-  forgotPassword: {
-    email: string;
-    password: string;
-  };
-  login: {
-    email: string;
-    password: string;
-  };
+  forgotPassword:
+    | {
+        email: string;
+      }
+    | {
+        username: string;
+      };
+  login:
+    | {
+        email: string;
+        password: string;
+      }
+    | {
+        password: string;
+        username: string;
+      };
   registerFirstUser: {
-    email: string;
     password: string;
+    username?: string;
+    email?: string;
   };
-  unlock: {
-    email: string;
-    password: string;
-  };
+  unlock:
+    | {
+        email: string;
+      }
+    | {
+        username: string;
+      };
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -200,6 +222,27 @@ export interface Admin {
    * Only a super-admin can change roles.
    */
   role: 'super-admin' | 'operator' | 'finance' | 'auditor' | 'editor';
+  totpEnabled?: boolean | null;
+  totpSecret?: string | null;
+  totpPendingSecret?: string | null;
+  totpRecoveryCodes?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  totpSessions?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   updatedAt: string;
   createdAt: string;
   email: string;
@@ -227,17 +270,50 @@ export interface Admin {
 export interface User {
   id: string;
   name?: string | null;
-  username?: string | null;
   phone?: string | null;
   locale?: ('zh-CN' | 'en') | null;
+  accountType?: ('person' | 'organization') | null;
+  wechatOpenId?: string | null;
+  /**
+   * A frozen customer cannot sign in or use their API keys.
+   */
+  frozen?: boolean | null;
+  frozenReason?: string | null;
+  referralCode?: string | null;
+  referredBy?: (string | null) | User;
+  referral?: string | null;
+  totpEnabled?: boolean | null;
+  totpSecret?: string | null;
+  totpPendingSecret?: string | null;
+  totpRecoveryCodes?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  totpSessions?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   updatedAt: string;
   createdAt: string;
-  email: string;
+  email?: string | null;
+  username?: string | null;
   resetPasswordToken?: string | null;
   resetPasswordExpiration?: string | null;
   salt?: string | null;
   hash?: string | null;
   resetPasswordRequestedAt?: string | null;
+  _verified?: boolean | null;
+  _verificationToken?: string | null;
   loginAttempts?: number | null;
   lockUntil?: string | null;
   sessions?:
@@ -249,6 +325,68 @@ export interface User {
     | null;
   password?: string | null;
   collection: 'users';
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "organizations".
+ */
+export interface Organization {
+  id: string;
+  name: string;
+  type: 'company' | 'team' | 'individual';
+  verification: 'unverified' | 'pending' | 'verified' | 'rejected';
+  owner: string | User;
+  /**
+   * The organization's own account: its wallet, keys and usage.
+   */
+  account?: (string | null) | User;
+  /**
+   * Set by hand for organizations.
+   */
+  tier?: (string | null) | Tier;
+  notes?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * A top-up moves a customer up to the highest tier whose threshold their total top-ups reach; never down. A tier with threshold 0 applies to every account from the start.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "tiers".
+ */
+export interface Tier {
+  id: string;
+  name: string;
+  /**
+   * Customers whose total top-ups reach this amount get the tier automatically. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  threshold?: number | null;
+  /**
+   * Over all of a customer's keys together, on top of each key's own limit. Empty: no limit.
+   */
+  rpm?: number | null;
+  /**
+   * Over all of a customer's keys together, on top of each key's own limit. Empty: no limit.
+   */
+  tpm?: number | null;
+  /**
+   * Multiplies counted tokens and characters before pricing (0.8 = 20% off).
+   */
+  priceMultiplier: number;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "organization-members".
+ */
+export interface OrganizationMember {
+  id: string;
+  organization: string | Organization;
+  user: string | User;
+  role: 'admin' | 'finance' | 'developer' | 'read-only';
+  updatedAt: string;
+  createdAt: string;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -411,6 +549,10 @@ export interface ApiKey {
    */
   owner: string | User;
   fingerprint?: string | null;
+  /**
+   * Set: the key spends from the organization's wallet and is owned by its account.
+   */
+  organization?: (string | null) | Organization;
   prefix?: string | null;
   status: 'active' | 'disabled';
   /**
@@ -455,34 +597,6 @@ export interface Media {
   height?: number | null;
   focalX?: number | null;
   focalY?: number | null;
-}
-/**
- * A top-up moves a customer up to the highest tier whose threshold their total top-ups reach; never down. A tier with threshold 0 applies to every account from the start.
- *
- * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "tiers".
- */
-export interface Tier {
-  id: string;
-  name: string;
-  /**
-   * Customers whose total top-ups reach this amount get the tier automatically. In micro-units: 1,000,000 = 1 unit of your currency.
-   */
-  threshold?: number | null;
-  /**
-   * Over all of a customer's keys together, on top of each key's own limit. Empty: no limit.
-   */
-  rpm?: number | null;
-  /**
-   * Over all of a customer's keys together, on top of each key's own limit. Empty: no limit.
-   */
-  tpm?: number | null;
-  /**
-   * Multiplies counted tokens and characters before pricing (0.8 = 20% off).
-   */
-  priceMultiplier: number;
-  updatedAt: string;
-  createdAt: string;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -848,6 +962,37 @@ export interface AuditLog {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-codes".
+ */
+export interface SmsCode {
+  id: string;
+  phone: string;
+  codeHash: string;
+  ip?: string | null;
+  expiresAt: string;
+  usedAt?: string | null;
+  attempts?: number | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "wechat-sign-ins".
+ */
+export interface WechatSignIn {
+  id: string;
+  scene: string;
+  ticket?: string | null;
+  status: 'pending' | 'signed-in' | 'consumed' | 'refused';
+  openId?: string | null;
+  user?: (string | null) | User;
+  reason?: string | null;
+  expiresAt: string;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -982,6 +1127,14 @@ export interface PayloadLockedDocument {
         value: string | User;
       } | null)
     | ({
+        relationTo: 'organizations';
+        value: string | Organization;
+      } | null)
+    | ({
+        relationTo: 'organization-members';
+        value: string | OrganizationMember;
+      } | null)
+    | ({
         relationTo: 'platforms';
         value: string | Platform;
       } | null)
@@ -1044,6 +1197,14 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'audit-logs';
         value: string | AuditLog;
+      } | null)
+    | ({
+        relationTo: 'sms-codes';
+        value: string | SmsCode;
+      } | null)
+    | ({
+        relationTo: 'wechat-sign-ins';
+        value: string | WechatSignIn;
       } | null);
   globalSlug?: string | null;
   user:
@@ -1104,6 +1265,11 @@ export interface PayloadMigration {
 export interface AdminsSelect<T extends boolean = true> {
   name?: T;
   role?: T;
+  totpEnabled?: T;
+  totpSecret?: T;
+  totpPendingSecret?: T;
+  totpRecoveryCodes?: T;
+  totpSessions?: T;
   updatedAt?: T;
   createdAt?: T;
   email?: T;
@@ -1128,17 +1294,31 @@ export interface AdminsSelect<T extends boolean = true> {
  */
 export interface UsersSelect<T extends boolean = true> {
   name?: T;
-  username?: T;
   phone?: T;
   locale?: T;
+  accountType?: T;
+  wechatOpenId?: T;
+  frozen?: T;
+  frozenReason?: T;
+  referralCode?: T;
+  referredBy?: T;
+  referral?: T;
+  totpEnabled?: T;
+  totpSecret?: T;
+  totpPendingSecret?: T;
+  totpRecoveryCodes?: T;
+  totpSessions?: T;
   updatedAt?: T;
   createdAt?: T;
   email?: T;
+  username?: T;
   resetPasswordToken?: T;
   resetPasswordExpiration?: T;
   salt?: T;
   hash?: T;
   resetPasswordRequestedAt?: T;
+  _verified?: T;
+  _verificationToken?: T;
   loginAttempts?: T;
   lockUntil?: T;
   sessions?:
@@ -1148,6 +1328,32 @@ export interface UsersSelect<T extends boolean = true> {
         createdAt?: T;
         expiresAt?: T;
       };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "organizations_select".
+ */
+export interface OrganizationsSelect<T extends boolean = true> {
+  name?: T;
+  type?: T;
+  verification?: T;
+  owner?: T;
+  account?: T;
+  tier?: T;
+  notes?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "organization-members_select".
+ */
+export interface OrganizationMembersSelect<T extends boolean = true> {
+  organization?: T;
+  user?: T;
+  role?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -1226,6 +1432,7 @@ export interface ApiKeysSelect<T extends boolean = true> {
   name?: T;
   owner?: T;
   fingerprint?: T;
+  organization?: T;
   prefix?: T;
   status?: T;
   expiresAt?: T;
@@ -1467,6 +1674,35 @@ export interface AuditLogsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-codes_select".
+ */
+export interface SmsCodesSelect<T extends boolean = true> {
+  phone?: T;
+  codeHash?: T;
+  ip?: T;
+  expiresAt?: T;
+  usedAt?: T;
+  attempts?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "wechat-sign-ins_select".
+ */
+export interface WechatSignInsSelect<T extends boolean = true> {
+  scene?: T;
+  ticket?: T;
+  status?: T;
+  openId?: T;
+  user?: T;
+  reason?: T;
+  expiresAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv_select".
  */
 export interface PayloadKvSelect<T extends boolean = true> {
@@ -1568,6 +1804,86 @@ export interface BillingSetting {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "auth-settings".
+ */
+export interface AuthSetting {
+  id: string;
+  /**
+   * Off: nobody can sign up; existing customers still sign in.
+   */
+  registrationOpen?: boolean | null;
+  emailSignIn?: boolean | null;
+  /**
+   * New email accounts sign in only after following the mailed link.
+   */
+  emailVerification?: boolean | null;
+  /**
+   * Sign-up accepts only these domains, such as qq.com or example.com (MAIL_WHITE_LIST). Empty: any domain.
+   */
+  emailDomains?: string[] | null;
+  phoneSignIn?: boolean | null;
+  wechatSignIn?: boolean | null;
+  referrals?: boolean | null;
+  /**
+   * Every sign-in, sign-up, code and reset request counts; more gets 429.
+   */
+  authRequestsPerMinute?: number | null;
+  passwordPolicy?: {
+    minLength?: number | null;
+    requireLetter?: boolean | null;
+    requireDigit?: boolean | null;
+    requireSymbol?: boolean | null;
+  };
+  sms?: {
+    provider?: ('log' | 'aliyun' | 'tencent') | null;
+    accessKeyId?: string | null;
+    /**
+     * Stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    accessKeySecret?: string | null;
+    accessKeySecretHint?: string | null;
+    signName?: string | null;
+    templateCode?: string | null;
+    sdkAppId?: string | null;
+    region?: string | null;
+    /**
+     * Empty: the provider's public endpoint.
+     */
+    endpoint?: string | null;
+    /**
+     * A code works once, within this time.
+     */
+    codeTtlSeconds?: number | null;
+    resendSeconds?: number | null;
+    perPhonePerDay?: number | null;
+    perIpPerHour?: number | null;
+  };
+  wechat?: {
+    appId?: string | null;
+    /**
+     * Stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    appSecret?: string | null;
+    appSecretHint?: string | null;
+    /**
+     * Stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    token?: string | null;
+    tokenHint?: string | null;
+    apiBaseUrl?: string | null;
+    qrExpireSeconds?: number | null;
+  };
+  staff?: {
+    /**
+     * Addresses or CIDR ranges allowed to reach /admin and staff sign-in. Empty: any address.
+     */
+    adminIpAllowList?: string[] | null;
+  };
+  updatedAt?: string | null;
+  createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-jobs-stats".
  */
 export interface PayloadJobsStat {
@@ -1594,6 +1910,64 @@ export interface BillingSettingsSelect<T extends boolean = true> {
   trialAmount?: T;
   giftPlan?: T;
   reserveOutputTokens?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  globalType?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "auth-settings_select".
+ */
+export interface AuthSettingsSelect<T extends boolean = true> {
+  registrationOpen?: T;
+  emailSignIn?: T;
+  emailVerification?: T;
+  emailDomains?: T;
+  phoneSignIn?: T;
+  wechatSignIn?: T;
+  referrals?: T;
+  authRequestsPerMinute?: T;
+  passwordPolicy?:
+    | T
+    | {
+        minLength?: T;
+        requireLetter?: T;
+        requireDigit?: T;
+        requireSymbol?: T;
+      };
+  sms?:
+    | T
+    | {
+        provider?: T;
+        accessKeyId?: T;
+        accessKeySecret?: T;
+        accessKeySecretHint?: T;
+        signName?: T;
+        templateCode?: T;
+        sdkAppId?: T;
+        region?: T;
+        endpoint?: T;
+        codeTtlSeconds?: T;
+        resendSeconds?: T;
+        perPhonePerDay?: T;
+        perIpPerHour?: T;
+      };
+  wechat?:
+    | T
+    | {
+        appId?: T;
+        appSecret?: T;
+        appSecretHint?: T;
+        token?: T;
+        tokenHint?: T;
+        apiBaseUrl?: T;
+        qrExpireSeconds?: T;
+      };
+  staff?:
+    | T
+    | {
+        adminIpAllowList?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

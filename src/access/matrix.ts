@@ -6,8 +6,8 @@ import type { Action, StaffRole } from './roles'
  * every role but super-admin, so a new collection must be placed on purpose.
  */
 export const COLLECTION_GROUPS = {
-  staff: ['admins'],
-  customers: ['users', 'organizations'],
+  staff: ['admins', 'auth-settings'],
+  customers: ['users', 'organizations', 'organization-members'],
   catalog: ['platforms', 'models', 'provider-keys'],
   customerKeys: ['api-keys'],
   money: [

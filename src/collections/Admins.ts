@@ -3,6 +3,8 @@ import type { CollectionConfig } from 'payload'
 import { byMatrix, byMatrixOrSelf, isStaff, superAdminField } from '../access/staff'
 import { ROLE_LABELS, STAFF_ROLES } from '../access/roles'
 import { recordAudit } from '../hooks/audit'
+import { enforcePasswordPolicy } from '../auth/customer-hooks'
+import { secondFactorFields } from './second-factor'
 import { SIGN_IN_LOCKOUT } from './sign-in-lockout'
 
 export const Admins: CollectionConfig = {
@@ -22,6 +24,7 @@ export const Admins: CollectionConfig = {
     delete: byMatrix('admins', 'delete'),
   },
   hooks: {
+    beforeOperation: [enforcePasswordPolicy],
     afterLogin: [
       async ({ req, user }) => {
         await recordAudit(
@@ -44,5 +47,6 @@ export const Admins: CollectionConfig = {
       access: { create: superAdminField, update: superAdminField },
       admin: { description: 'Only a super-admin can change roles.' },
     },
+    ...secondFactorFields,
   ],
 }

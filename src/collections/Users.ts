@@ -1,31 +1,52 @@
 import type { CollectionConfig } from 'payload'
 
-import { byMatrix, byMatrixOrSelf } from '../access/staff'
+import { byMatrix, byMatrixOrSelf, staffField } from '../access/staff'
+import { customerSignUp } from '../access/sign-up'
+import { customerMail } from '../auth/mail'
+import { checkSignUp, enforcePasswordPolicy, prepareSignUp, refuseCustomerSignIn, revokeSessionsOnFreeze, staffOrSignUp } from '../auth/customer-hooks'
 import { welcomeNewCustomer } from '../billing/registration'
 import { keepCustomersWithBillingHistory } from '../hooks/keep-billing-history'
+import { secondFactorFields } from './second-factor'
 import { SIGN_IN_LOCKOUT } from './sign-in-lockout'
 
 /** End users who chat in the app or call the API with their own keys. */
 export const Users: CollectionConfig = {
   slug: 'users',
   labels: { singular: 'Customer', plural: 'Customers' },
-  auth: { ...SIGN_IN_LOCKOUT },
+  auth: {
+    ...SIGN_IN_LOCKOUT,
+    verify: customerMail.verify,
+    forgotPassword: customerMail.forgotPassword,
+    // Phone and WeChat accounts have neither; email accounts may add a username.
+    loginWithUsername: { allowEmailLogin: true, requireEmail: false, requireUsername: false },
+  },
   admin: {
     useAsTitle: 'email',
-    defaultColumns: ['email', 'name', 'username', 'createdAt'],
+    defaultColumns: ['email', 'name', 'username', 'phone', 'frozen', 'createdAt'],
     group: 'Customers',
   },
   access: {
     read: byMatrixOrSelf('users', 'read'),
-    create: byMatrix('users', 'create'),
+    create: customerSignUp,
     update: byMatrixOrSelf('users', 'update'),
     delete: byMatrix('users', 'delete'),
   },
-  hooks: { afterChange: [welcomeNewCustomer], beforeDelete: [keepCustomersWithBillingHistory] },
+  hooks: {
+    beforeOperation: [enforcePasswordPolicy, prepareSignUp],
+    beforeChange: [checkSignUp],
+    afterChange: [welcomeNewCustomer, revokeSessionsOnFreeze],
+    beforeDelete: [keepCustomersWithBillingHistory],
+    beforeLogin: [refuseCustomerSignIn],
+  },
   fields: [
+    {
+      // Staff may register members already verified; a customer can never set it.
+      name: '_verified',
+      type: 'checkbox',
+      access: { create: staffOrSignUp, update: staffField },
+    },
     { name: 'name', type: 'text' },
-    { name: 'username', type: 'text', unique: true, index: true },
-    { name: 'phone', type: 'text', unique: true, index: true },
+    { name: 'phone', type: 'text', unique: true, index: true, access: { update: staffField } },
     {
       name: 'locale',
       type: 'select',
@@ -35,5 +56,35 @@ export const Users: CollectionConfig = {
         { value: 'en', label: 'English' },
       ],
     },
+    {
+      name: 'accountType',
+      type: 'select',
+      defaultValue: 'person',
+      options: [
+        { value: 'person', label: 'Person' },
+        { value: 'organization', label: "Organization's account" },
+      ],
+      access: { create: () => false, update: () => false },
+      admin: { readOnly: true, position: 'sidebar' },
+    },
+    { name: 'wechatOpenId', label: 'WeChat openid', type: 'text', unique: true, index: true, access: { create: staffField, update: staffField }, admin: { readOnly: true } },
+    {
+      name: 'frozen',
+      type: 'checkbox',
+      defaultValue: false,
+      access: { create: staffField, update: staffField },
+      admin: { position: 'sidebar', description: 'A frozen customer cannot sign in or use their API keys.' },
+    },
+    { name: 'frozenReason', type: 'text', access: { create: staffField, update: staffField }, admin: { position: 'sidebar', condition: (data) => Boolean(data?.frozen) } },
+    { name: 'referralCode', type: 'text', unique: true, index: true, access: { create: staffOrSignUp, update: () => false }, admin: { readOnly: true } },
+    { name: 'referredBy', type: 'relationship', relationTo: 'users', access: { create: staffOrSignUp, update: staffField }, admin: { readOnly: true } },
+    {
+      // A sign-up's referral code; checkSignUp turns it into referredBy.
+      name: 'referral',
+      type: 'text',
+      virtual: true,
+      admin: { hidden: true },
+    },
+    ...secondFactorFields,
   ],
 }

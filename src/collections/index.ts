@@ -9,12 +9,15 @@ import { apiKeys } from './ApiKeys'
 import { AuditLogs } from './AuditLogs'
 import { LedgerEntries } from './LedgerEntries'
 import { Media } from './Media'
+import { OrganizationMembers } from './OrganizationMembers'
+import { Organizations } from './Organizations'
 import { Models } from './Models'
 import { PlanResources } from './PlanResources'
 import { Plans } from './Plans'
 import { Platforms } from './Platforms'
 import { RedemptionCodes } from './RedemptionCodes'
 import { Reservations } from './Reservations'
+import { SmsCodes } from './SmsCodes'
 import { SubscriptionResources } from './SubscriptionResources'
 import { Subscriptions } from './Subscriptions'
 import { Tiers } from './Tiers'
@@ -22,6 +25,7 @@ import { providerKeys } from './ProviderKeys'
 import { UsageLogs } from './UsageLogs'
 import { Users } from './Users'
 import { Wallets } from './Wallets'
+import { WechatSignIns } from './WechatSignIns'
 
 /** Read-only records: exportable, not audited (nobody can change them through the API). */
 function records(collection: CollectionConfig): CollectionConfig {
@@ -58,7 +62,9 @@ function servedByRelay(collection: CollectionConfig): CollectionConfig {
 export function buildCollections(secrets: Secrets): CollectionConfig[] {
   const catalog = [Platforms, Models, providerKeys(secrets), apiKeys(secrets)].map(servedByRelay)
   return [
-    ...[Admins, Users, ...catalog, Media, servedByRelay(Tiers), PlanResources, Plans, Subscriptions, RedemptionCodes].map(staffManaged),
+    ...[Admins, Users, Organizations, OrganizationMembers, ...catalog, Media, servedByRelay(Tiers), PlanResources, Plans, Subscriptions, RedemptionCodes].map(staffManaged),
     ...[Wallets, LedgerEntries, Reservations, SubscriptionResources, UsageLogs, AuditLogs].map(records),
+    SmsCodes,
+    WechatSignIns,
   ]
 }

@@ -66,6 +66,15 @@ const schema = z
     RELAY_RECHECK_DISABLED_KEYS: bool(true),
     RELAY_MAX_BODY_MB: z.coerce.number().min(0.001).max(512).default(20),
     BILLING_LEASE_SECONDS: z.coerce.number().min(0.5).max(3600).default(60),
+    SMTP_HOST: z.string().optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+    SMTP_SECURE: bool(false),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    SMTP_ALLOW_INSECURE_TLS: bool(false),
+    MAIL_FROM: z.email({ message: 'must be an email address' }).default('no-reply@modelgate.local'),
+    MAIL_FROM_NAME: z.string().default('Modelgate'),
+    STAFF_TOTP_REQUIRED: bool(true),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

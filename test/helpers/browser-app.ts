@@ -45,6 +45,15 @@ const APP_VARIABLES = [
   'JOBS_AUTORUN',
   'MODELGATE_ENCRYPTION_KEY',
   'LOG_LEVEL',
+  'SMTP_HOST',
+  'SMTP_PORT',
+  'SMTP_SECURE',
+  'SMTP_USER',
+  'SMTP_PASSWORD',
+  'SMTP_ALLOW_INSECURE_TLS',
+  'MAIL_FROM',
+  'MAIL_FROM_NAME',
+  'STAFF_TOTP_REQUIRED',
 ]
 
 /** Whether chromium is there; CI must have it, elsewhere the suite is skipped with a notice. */
@@ -98,7 +107,14 @@ function freePort(): Promise<number> {
 export type AppProcess = { baseUrl: string; child: ChildProcess; output: () => string; stop: () => Promise<void> }
 
 /** `npx tsx src/server.ts` in production mode, in a process group of its own so stop() reaches tsx's child too. */
-export async function startApp(options: { databaseFile: string; log: WriteStream; adminEmail: string; adminPassword: string }): Promise<AppProcess> {
+/** `env` adds to or overrides the defaults; staff second factor is off unless a suite turns it on. */
+export async function startApp(options: {
+  databaseFile: string
+  log: WriteStream
+  adminEmail: string
+  adminPassword: string
+  env?: Record<string, string>
+}): Promise<AppProcess> {
   const port = await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env }
   // Jest's ESM flags and whatever the developer has configured must not leak into the server.
@@ -115,6 +131,8 @@ export async function startApp(options: { databaseFile: string; log: WriteStream
     ADMIN_PASSWORD: options.adminPassword,
     LOG_LEVEL: 'warn',
     NEXT_TELEMETRY_DISABLED: '1',
+    STAFF_TOTP_REQUIRED: 'false',
+    ...options.env,
   })
 
   const child = spawn('npx', ['tsx', 'src/server.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -43,7 +43,7 @@ export async function startServerProcess(env: Record<string, string>, { timeoutM
 function startOnce(env: Record<string, string>, timeoutMs: number): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } as unknown as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', STAFF_TOTP_REQUIRED: 'false', ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const chunks: string[] = []

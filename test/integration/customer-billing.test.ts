@@ -26,7 +26,7 @@ const runner = () => sqlRunnerOf(server.payload)
 
 async function newCustomer(): Promise<Customer> {
   const email = `customer-${randomBytes(4).toString('hex')}@billing.test`
-  const created = await rest(server.baseUrl, '/api/users', { method: 'POST', headers: admin, body: JSON.stringify({ email, password: PASSWORD }) })
+  const created = await rest(server.baseUrl, '/api/users', { method: 'POST', headers: admin, body: JSON.stringify({ email, password: PASSWORD, _verified: true }) })
   expect(created.status).toBe(201)
   const { headers } = await signIn(server.baseUrl, 'users', email, PASSWORD)
   return { id: created.body.doc.id, email, headers }

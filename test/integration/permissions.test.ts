@@ -246,7 +246,8 @@ const RECORD_WRITES: Record<RecordSlug, Action[]> = {
 const CUSTOMER_READS: readonly Slug[] = ['plans', 'plan-resources', 'subscriptions', 'subscription-resources', 'wallets', 'ledger-entries']
 
 function allowed(actor: Actor, slug: Slug, action: Action): boolean {
-  if (actor === 'anonymous') return false
+  // Signing up is creating a customer (while registration and email sign-in are on, the default).
+  if (actor === 'anonymous') return slug === 'users' && action === 'create'
   if (actor === 'customer') return action === 'read' && CUSTOMER_READS.includes(slug)
   const write = action === 'create' || action === 'update' || action === 'delete'
   if (write && slug in RECORD_WRITES && !RECORD_WRITES[slug as RecordSlug].includes(action)) return false

@@ -80,7 +80,7 @@ describe('adjustments', () => {
     expect(own.body.docs.length).toBeGreaterThan(0)
     expect(own.body.docs.every((d: { owner: string }) => d.owner === customerId)).toBe(true)
     const stranger = await server.payload.create({ collection: 'users', data: { email: `s-${randomUUID()}@modelgate.test`, password: 'customer-password-1' } })
-    const strangerToken = (await signIn(server.baseUrl, 'users', stranger.email, 'customer-password-1')).token
+    const strangerToken = (await signIn(server.baseUrl, "users", stranger.email!, 'customer-password-1')).token
     expect((await rest(server.baseUrl, `/api/ledger-entries/${id}`, { token: strangerToken })).status).toBe(404)
   })
 })

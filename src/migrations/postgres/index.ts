@@ -5,6 +5,7 @@ import * as migration_20261122_024346_key_recheck from './20261122_024346_key_re
 import * as migration_20261122_042644_billing from './20261122_042644_billing';
 import * as migration_20261122_044104_plans_expire_job from './20261122_044104_plans_expire_job';
 import * as migration_20261122_044720_reconcile_job from './20261122_044720_reconcile_job';
+import * as migration_20261129_203922_accounts from './20261129_203922_accounts';
 
 export const migrations = [
   {
@@ -40,6 +41,11 @@ export const migrations = [
   {
     up: migration_20261122_044720_reconcile_job.up,
     down: migration_20261122_044720_reconcile_job.down,
-    name: '20261122_044720_reconcile_job'
+    name: '20261122_044720_reconcile_job',
+  },
+  {
+    up: migration_20261129_203922_accounts.up,
+    down: migration_20261129_203922_accounts.down,
+    name: '20261129_203922_accounts'
   },
 ];

@@ -2,6 +2,7 @@ import * as migration_20261122_014842_initial from './20261122_014842_initial';
 import * as migration_20261122_020536_jobs from './20261122_020536_jobs';
 import * as migration_20261122_023026_catalog from './20261122_023026_catalog';
 import * as migration_20261122_042641_billing from './20261122_042641_billing';
+import * as migration_20261129_203919_accounts from './20261129_203919_accounts';
 
 export const migrations = [
   {
@@ -22,6 +23,11 @@ export const migrations = [
   {
     up: migration_20261122_042641_billing.up,
     down: migration_20261122_042641_billing.down,
-    name: '20261122_042641_billing'
+    name: '20261122_042641_billing',
+  },
+  {
+    up: migration_20261129_203919_accounts.up,
+    down: migration_20261129_203919_accounts.down,
+    name: '20261129_203919_accounts'
   },
 ];

@@ -7,6 +7,7 @@ import sharp from 'sharp'
 import { buildCollections } from './collections'
 import type { AppConfig } from './config/env'
 import { databaseAdapter } from './db/adapter'
+import { authEndpoints } from './endpoints/auth'
 import { authSettings } from './globals/AuthSettings'
 import { BillingSettings } from './globals/BillingSettings'
 import { jobsConfig } from './jobs'
@@ -43,6 +44,7 @@ export function createPayloadConfig(app: AppConfig) {
     collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
     db: databaseAdapter(app),
     email: mailAdapter(app),
+    endpoints: authEndpoints,
     globals: [BillingSettings, authSettings(secrets)],
     jobs: jobsConfig(app, secrets),
     secret: app.PAYLOAD_SECRET,

@@ -8,8 +8,10 @@ import { buildCollections } from './collections'
 import type { AppConfig } from './config/env'
 import { databaseAdapter } from './db/adapter'
 import { authEndpoints } from './endpoints/auth'
+import { paymentNotifyEndpoints, paymentReturnEndpoint } from './endpoints/payment-callbacks'
 import { authSettings } from './globals/AuthSettings'
 import { BillingSettings } from './globals/BillingSettings'
+import { paymentSettings } from './globals/PaymentSettings'
 import { jobsConfig } from './jobs'
 import { mailAdapter } from './lib/mailer'
 import { createSecrets } from './lib/secrets'
@@ -40,12 +42,17 @@ export function createPayloadConfig(app: AppConfig) {
       importMap: { baseDir: dirname },
       // Gravatar is an outside request the admin makes for every staff member; keep it local.
       avatar: 'default',
+      components: {
+        providers: ['/components/second-factor/SecondFactorGate#SecondFactorGate'],
+        beforeDashboard: ['/components/second-factor/SecondFactorNotEnforced#SecondFactorNotEnforced'],
+      },
     },
     collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
     db: databaseAdapter(app),
     email: mailAdapter(app),
-    endpoints: authEndpoints,
-    globals: [BillingSettings, authSettings(secrets)],
+    endpoints: [...authEndpoints(secrets), ...paymentNotifyEndpoints(secrets), paymentReturnEndpoint(secrets)],
+    custom: { staffTotpRequired: app.STAFF_TOTP_REQUIRED },
+    globals: [BillingSettings, authSettings(secrets), paymentSettings(secrets)],
     jobs: jobsConfig(app, secrets),
     secret: app.PAYLOAD_SECRET,
     serverURL: app.PUBLIC_URL,

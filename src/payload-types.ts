@@ -82,12 +82,18 @@ export interface Config {
     plans: Plan;
     subscriptions: Subscription;
     'redemption-codes': RedemptionCode;
+    orders: Order;
+    coupons: Coupon;
+    'coupon-grants': CouponGrant;
     wallets: Wallet;
     'ledger-entries': LedgerEntry;
     reservations: Reservation;
     'subscription-resources': SubscriptionResource;
     'usage-logs': UsageLog;
     'audit-logs': AuditLog;
+    refunds: Refund;
+    'payment-events': PaymentEvent;
+    'referral-rewards': ReferralReward;
     'sms-codes': SmsCode;
     'wechat-sign-ins': WechatSignIn;
     'payload-kv': PayloadKv;
@@ -116,12 +122,18 @@ export interface Config {
     plans: PlansSelect<false> | PlansSelect<true>;
     subscriptions: SubscriptionsSelect<false> | SubscriptionsSelect<true>;
     'redemption-codes': RedemptionCodesSelect<false> | RedemptionCodesSelect<true>;
+    orders: OrdersSelect<false> | OrdersSelect<true>;
+    coupons: CouponsSelect<false> | CouponsSelect<true>;
+    'coupon-grants': CouponGrantsSelect<false> | CouponGrantsSelect<true>;
     wallets: WalletsSelect<false> | WalletsSelect<true>;
     'ledger-entries': LedgerEntriesSelect<false> | LedgerEntriesSelect<true>;
     reservations: ReservationsSelect<false> | ReservationsSelect<true>;
     'subscription-resources': SubscriptionResourcesSelect<false> | SubscriptionResourcesSelect<true>;
     'usage-logs': UsageLogsSelect<false> | UsageLogsSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
+    refunds: RefundsSelect<false> | RefundsSelect<true>;
+    'payment-events': PaymentEventsSelect<false> | PaymentEventsSelect<true>;
+    'referral-rewards': ReferralRewardsSelect<false> | ReferralRewardsSelect<true>;
     'sms-codes': SmsCodesSelect<false> | SmsCodesSelect<true>;
     'wechat-sign-ins': WechatSignInsSelect<false> | WechatSignInsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
@@ -137,11 +149,13 @@ export interface Config {
   globals: {
     'billing-settings': BillingSetting;
     'auth-settings': AuthSetting;
+    'payment-settings': PaymentSetting;
     'payload-jobs-stats': PayloadJobsStat;
   };
   globalsSelect: {
     'billing-settings': BillingSettingsSelect<false> | BillingSettingsSelect<true>;
     'auth-settings': AuthSettingsSelect<false> | AuthSettingsSelect<true>;
+    'payment-settings': PaymentSettingsSelect<false> | PaymentSettingsSelect<true>;
     'payload-jobs-stats': PayloadJobsStatsSelect<false> | PayloadJobsStatsSelect<true>;
   };
   locale: null;
@@ -154,6 +168,7 @@ export interface Config {
       requeueStaleJobs: TaskRequeueStaleJobs;
       expireSubscriptions: TaskExpireSubscriptions;
       reconcileReservations: TaskReconcileReservations;
+      closeExpiredOrders: TaskCloseExpiredOrders;
       recheckProviderKeys: TaskRecheckProviderKeys;
       inline: {
         input: unknown;
@@ -341,7 +356,7 @@ export interface Organization {
    */
   account?: (string | null) | User;
   /**
-   * Set by hand for organizations.
+   * Set by hand for organizations; saved onto the account's wallet, where the relay reads it.
    */
   tier?: (string | null) | Tier;
   notes?: string | null;
@@ -545,7 +560,7 @@ export interface ApiKey {
   id: string;
   name: string;
   /**
-   * Customers always own the keys they create.
+   * Customers own the keys they create; an organization's keys are owned by its account.
    */
   owner: string | User;
   fingerprint?: string | null;
@@ -760,6 +775,133 @@ export interface RedemptionCode {
   createdAt: string;
 }
 /**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "orders".
+ */
+export interface Order {
+  id: string;
+  number: string;
+  owner: string | User;
+  /**
+   * The member who placed an organization's order.
+   */
+  placedBy?: (string | null) | User;
+  kind: 'top-up' | 'plan' | 'membership';
+  plan?: (string | null) | Plan;
+  items?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  listAmount?: number | null;
+  coupon?: (string | null) | Coupon;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  discount?: number | null;
+  /**
+   * What the customer pays. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  payable?: number | null;
+  currency: string;
+  channel?: ('stripe' | 'epay' | 'wechat' | 'alipay' | 'redemption' | 'manual') | null;
+  channelTransactionId?: string | null;
+  status: 'pending' | 'paid' | 'failed' | 'closed' | 'refunding' | 'refunded' | 'partially-refunded';
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  refunded?: number | null;
+  /**
+   * A locked order is neither credited nor refunded until unlocked.
+   */
+  locked?: boolean | null;
+  lockReason?: string | null;
+  failureReason?: string | null;
+  payUrl?: string | null;
+  qrCode?: string | null;
+  expiresAt?: string | null;
+  paidAt?: string | null;
+  closedAt?: string | null;
+  /**
+   * Who confirmed, closed, locked or refunded it by hand.
+   */
+  staff?: (string | null) | Admin;
+  staffReason?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "coupons".
+ */
+export interface Coupon {
+  id: string;
+  name: string;
+  /**
+   * What customers type to claim a published coupon.
+   */
+  code?: string | null;
+  kind: 'fixed' | 'percent';
+  /**
+   * Taken off the order (fixed amount). In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  amount?: number | null;
+  /**
+   * Percent off (percentage).
+   */
+  percent?: number | null;
+  /**
+   * Caps a percentage discount; 0: no cap. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  maxDiscount?: number | null;
+  /**
+   * The order must list at least this much. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  minimumSpend?: number | null;
+  /**
+   * Empty: every kind.
+   */
+  orderKinds?: ('top-up' | 'plan' | 'membership')[] | null;
+  startsAt?: string | null;
+  endsAt?: string | null;
+  /**
+   * How many times it can be used in all; empty: no limit.
+   */
+  totalLimit?: number | null;
+  /**
+   * How many grants one customer may hold.
+   */
+  perUserLimit?: number | null;
+  used?: number | null;
+  /**
+   * Anyone may claim it with its code.
+   */
+  published?: boolean | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "coupon-grants".
+ */
+export interface CouponGrant {
+  id: string;
+  coupon: string | Coupon;
+  owner: string | User;
+  status: 'available' | 'used' | 'void';
+  order?: (string | null) | Order;
+  usedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Balances change only through ledger entries: add an adjustment entry to credit or debit a wallet.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -935,13 +1077,13 @@ export interface UsageLog {
  */
 export interface AuditLog {
   id: string;
-  action: 'create' | 'update' | 'delete' | 'login' | 'export';
+  action: 'create' | 'update' | 'delete' | 'login' | 'export' | 'view' | 'rejected';
   collectionSlug: string;
   documentId?: string | null;
   actorId?: string | null;
   actorEmail?: string | null;
   actorRole?: string | null;
-  actorType?: ('admins' | 'users') | null;
+  actorType?: ('admins' | 'users' | 'system') | null;
   ip?: string | null;
   userAgent?: string | null;
   summary?: string | null;
@@ -957,6 +1099,75 @@ export interface AuditLog {
     | number
     | boolean
     | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "refunds".
+ */
+export interface Refund {
+  id: string;
+  order: string | Order;
+  owner: string | User;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  amount: number;
+  reason: string;
+  destination: 'channel' | 'wallet';
+  status: 'pending' | 'succeeded' | 'failed';
+  channelRefundId?: string | null;
+  failureReason?: string | null;
+  staff?: (string | null) | Admin;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payment-events".
+ */
+export interface PaymentEvent {
+  id: string;
+  order?: (string | null) | Order;
+  channel?: ('stripe' | 'epay' | 'wechat' | 'alipay' | 'redemption' | 'manual') | null;
+  kind: 'created' | 'notify' | 'return' | 'paid' | 'refund' | 'confirm' | 'close' | 'lock' | 'unlock';
+  verified?: boolean | null;
+  outcome?: ('accepted' | 'duplicate' | 'rejected' | 'held' | 'failed') | null;
+  summary?: string | null;
+  /**
+   * What the channel sent, without secrets.
+   */
+  detail?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  ip?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "referral-rewards".
+ */
+export interface ReferralReward {
+  id: string;
+  owner: string | User;
+  referee: string | User;
+  order: string | Order;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  amount: number;
+  /**
+   * Pending rewards wait for staff approval (payment settings).
+   */
+  status: 'pending' | 'paid' | 'rejected';
   updatedAt: string;
   createdAt: string;
 }
@@ -987,6 +1198,7 @@ export interface WechatSignIn {
   openId?: string | null;
   user?: (string | null) | User;
   reason?: string | null;
+  referral?: string | null;
   expiresAt: string;
   updatedAt: string;
   createdAt: string;
@@ -1061,7 +1273,12 @@ export interface PayloadJob {
         executedAt: string;
         completedAt: string;
         taskSlug:
-          'inline' | 'requeueStaleJobs' | 'expireSubscriptions' | 'reconcileReservations' | 'recheckProviderKeys';
+          | 'inline'
+          | 'requeueStaleJobs'
+          | 'expireSubscriptions'
+          | 'reconcileReservations'
+          | 'closeExpiredOrders'
+          | 'recheckProviderKeys';
         taskID: string;
         input?:
           | {
@@ -1095,7 +1312,15 @@ export interface PayloadJob {
       }[]
     | null;
   taskSlug?:
-    ('inline' | 'requeueStaleJobs' | 'expireSubscriptions' | 'reconcileReservations' | 'recheckProviderKeys') | null;
+    | (
+        | 'inline'
+        | 'requeueStaleJobs'
+        | 'expireSubscriptions'
+        | 'reconcileReservations'
+        | 'closeExpiredOrders'
+        | 'recheckProviderKeys'
+      )
+    | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -1175,6 +1400,18 @@ export interface PayloadLockedDocument {
         value: string | RedemptionCode;
       } | null)
     | ({
+        relationTo: 'orders';
+        value: string | Order;
+      } | null)
+    | ({
+        relationTo: 'coupons';
+        value: string | Coupon;
+      } | null)
+    | ({
+        relationTo: 'coupon-grants';
+        value: string | CouponGrant;
+      } | null)
+    | ({
         relationTo: 'wallets';
         value: string | Wallet;
       } | null)
@@ -1197,6 +1434,18 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'audit-logs';
         value: string | AuditLog;
+      } | null)
+    | ({
+        relationTo: 'refunds';
+        value: string | Refund;
+      } | null)
+    | ({
+        relationTo: 'payment-events';
+        value: string | PaymentEvent;
+      } | null)
+    | ({
+        relationTo: 'referral-rewards';
+        value: string | ReferralReward;
       } | null)
     | ({
         relationTo: 'sms-codes';
@@ -1548,6 +1797,74 @@ export interface RedemptionCodesSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "orders_select".
+ */
+export interface OrdersSelect<T extends boolean = true> {
+  number?: T;
+  owner?: T;
+  placedBy?: T;
+  kind?: T;
+  plan?: T;
+  items?: T;
+  listAmount?: T;
+  coupon?: T;
+  discount?: T;
+  payable?: T;
+  currency?: T;
+  channel?: T;
+  channelTransactionId?: T;
+  status?: T;
+  refunded?: T;
+  locked?: T;
+  lockReason?: T;
+  failureReason?: T;
+  payUrl?: T;
+  qrCode?: T;
+  expiresAt?: T;
+  paidAt?: T;
+  closedAt?: T;
+  staff?: T;
+  staffReason?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "coupons_select".
+ */
+export interface CouponsSelect<T extends boolean = true> {
+  name?: T;
+  code?: T;
+  kind?: T;
+  amount?: T;
+  percent?: T;
+  maxDiscount?: T;
+  minimumSpend?: T;
+  orderKinds?: T;
+  startsAt?: T;
+  endsAt?: T;
+  totalLimit?: T;
+  perUserLimit?: T;
+  used?: T;
+  published?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "coupon-grants_select".
+ */
+export interface CouponGrantsSelect<T extends boolean = true> {
+  coupon?: T;
+  owner?: T;
+  status?: T;
+  order?: T;
+  usedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "wallets_select".
  */
 export interface WalletsSelect<T extends boolean = true> {
@@ -1674,6 +1991,52 @@ export interface AuditLogsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "refunds_select".
+ */
+export interface RefundsSelect<T extends boolean = true> {
+  order?: T;
+  owner?: T;
+  amount?: T;
+  reason?: T;
+  destination?: T;
+  status?: T;
+  channelRefundId?: T;
+  failureReason?: T;
+  staff?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payment-events_select".
+ */
+export interface PaymentEventsSelect<T extends boolean = true> {
+  order?: T;
+  channel?: T;
+  kind?: T;
+  verified?: T;
+  outcome?: T;
+  summary?: T;
+  detail?: T;
+  ip?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "referral-rewards_select".
+ */
+export interface ReferralRewardsSelect<T extends boolean = true> {
+  owner?: T;
+  referee?: T;
+  order?: T;
+  amount?: T;
+  status?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "sms-codes_select".
  */
 export interface SmsCodesSelect<T extends boolean = true> {
@@ -1697,6 +2060,7 @@ export interface WechatSignInsSelect<T extends boolean = true> {
   openId?: T;
   user?: T;
   reason?: T;
+  referral?: T;
   expiresAt?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -1884,6 +2248,113 @@ export interface AuthSetting {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payment-settings".
+ */
+export interface PaymentSetting {
+  id: string;
+  /**
+   * ISO code of the currency balances are kept in, such as CNY or USD.
+   */
+  currency: string;
+  /**
+   * Whole units of the currency offered as buttons.
+   */
+  topUpPresets?: number[] | null;
+  /**
+   * In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  minimumTopUp?: number | null;
+  /**
+   * Unpaid orders close after this long.
+   */
+  orderTimeoutMinutes?: number | null;
+  /**
+   * Refunds under this are refused (the admin PRD says 10 units). In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  minimumRefund?: number | null;
+  referral?: {
+    kind?: ('none' | 'fixed' | 'percent') | null;
+    /**
+     * For a fixed reward. In micro-units: 1,000,000 = 1 unit of your currency.
+     */
+    amount?: number | null;
+    percent?: number | null;
+    /**
+     * Rewards wait for staff approval before they are paid.
+     */
+    requireApproval?: boolean | null;
+  };
+  stripe?: {
+    enabled?: boolean | null;
+    /**
+     * Stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    secretKey?: string | null;
+    secretKeyHint?: string | null;
+    /**
+     * Stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    webhookSecret?: string | null;
+    webhookSecretHint?: string | null;
+    /**
+     * Empty: Stripe's own.
+     */
+    apiBase?: string | null;
+  };
+  epay?: {
+    enabled?: boolean | null;
+    /**
+     * The address before submit.php, such as https://pay.example.com/
+     */
+    gateway?: string | null;
+    pid?: string | null;
+    /**
+     * Stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    key?: string | null;
+    keyHint?: string | null;
+    types?: ('alipay' | 'wxpay' | 'qqpay')[] | null;
+  };
+  wechat?: {
+    enabled?: boolean | null;
+    mchId?: string | null;
+    appId?: string | null;
+    serialNo?: string | null;
+    /**
+     * Stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    privateKey?: string | null;
+    privateKeyHint?: string | null;
+    /**
+     * Stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    apiV3Key?: string | null;
+    apiV3KeyHint?: string | null;
+    platformCertificate?: string | null;
+    /**
+     * Empty: https://api.mch.weixin.qq.com
+     */
+    apiBase?: string | null;
+  };
+  alipay?: {
+    enabled?: boolean | null;
+    appId?: string | null;
+    /**
+     * Stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    privateKey?: string | null;
+    privateKeyHint?: string | null;
+    alipayPublicKey?: string | null;
+    /**
+     * Empty: https://openapi.alipay.com/gateway.do
+     */
+    gateway?: string | null;
+  };
+  updatedAt?: string | null;
+  createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-jobs-stats".
  */
 export interface PayloadJobsStat {
@@ -1974,6 +2445,72 @@ export interface AuthSettingsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payment-settings_select".
+ */
+export interface PaymentSettingsSelect<T extends boolean = true> {
+  currency?: T;
+  topUpPresets?: T;
+  minimumTopUp?: T;
+  orderTimeoutMinutes?: T;
+  minimumRefund?: T;
+  referral?:
+    | T
+    | {
+        kind?: T;
+        amount?: T;
+        percent?: T;
+        requireApproval?: T;
+      };
+  stripe?:
+    | T
+    | {
+        enabled?: T;
+        secretKey?: T;
+        secretKeyHint?: T;
+        webhookSecret?: T;
+        webhookSecretHint?: T;
+        apiBase?: T;
+      };
+  epay?:
+    | T
+    | {
+        enabled?: T;
+        gateway?: T;
+        pid?: T;
+        key?: T;
+        keyHint?: T;
+        types?: T;
+      };
+  wechat?:
+    | T
+    | {
+        enabled?: T;
+        mchId?: T;
+        appId?: T;
+        serialNo?: T;
+        privateKey?: T;
+        privateKeyHint?: T;
+        apiV3Key?: T;
+        apiV3KeyHint?: T;
+        platformCertificate?: T;
+        apiBase?: T;
+      };
+  alipay?:
+    | T
+    | {
+        enabled?: T;
+        appId?: T;
+        privateKey?: T;
+        privateKeyHint?: T;
+        alipayPublicKey?: T;
+        gateway?: T;
+      };
+  updatedAt?: T;
+  createdAt?: T;
+  globalType?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-jobs-stats_select".
  */
 export interface PayloadJobsStatsSelect<T extends boolean = true> {
@@ -2020,6 +2557,16 @@ export interface TaskReconcileReservations {
   input?: unknown;
   output: {
     settled: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskCloseExpiredOrders".
+ */
+export interface TaskCloseExpiredOrders {
+  input?: unknown;
+  output: {
+    closed: number;
   };
 }
 /**

@@ -1,5 +1,6 @@
 import type { Access, FieldAccess, PayloadRequest, Where } from 'payload'
 
+import { awaitsSecondFactor } from '../auth/totp'
 import { roleCan } from './matrix'
 import type { Action, StaffRole } from './roles'
 
@@ -15,8 +16,12 @@ export function isCustomer(user: PayloadRequest['user'] | undefined): boolean {
   return Boolean(user && user.collection === 'users')
 }
 
+/**
+ * The role a staff member acts in; none while their session still owes its second factor, so that
+ * a password alone is never enough to do anything.
+ */
 export function staffRoleOf(user: PayloadRequest['user'] | undefined): StaffRole | undefined {
-  return isStaff(user) ? user.role : undefined
+  return isStaff(user) && !awaitsSecondFactor(user) ? user.role : undefined
 }
 
 export function isSuperAdmin(user: PayloadRequest['user'] | undefined): boolean {

@@ -5,8 +5,8 @@
 
 export const MASK = '***'
 
-/** Fields that change on every sign-in or save and say nothing about what staff did. */
-const NOISE = new Set(['updatedAt', 'createdAt', 'sessions', 'loginAttempts', 'lockUntil'])
+/** Fields that change on every sign-in or save, or by Payload itself, and say nothing about what staff did. */
+const NOISE = new Set(['updatedAt', 'createdAt', 'sessions', 'loginAttempts', 'lockUntil', '_verificationToken'])
 
 /** Auth internals that are secret in every auth collection. */
 export const AUTH_SECRET_FIELDS = [

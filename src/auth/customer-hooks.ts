@@ -54,11 +54,13 @@ const isVisitorSignUp = (req: PayloadRequest) => !req.user && req.payloadAPI !==
  * verified account is sent no verification mail.
  */
 export const prepareSignUp: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
-  if (operation !== 'create' || isStaff(req.user)) return args
+  if (operation !== 'create') return args
   const data = (args as { data: Record<string, unknown> }).data
-  if (isVisitorSignUp(req)) data._verified = !(await readAuthSettings(req.payload, { req })).emailVerification
-  else data._verified ??= true
-  req.context[SIGN_UP_PREPARED] = true
+  if (!isStaff(req.user)) {
+    if (isVisitorSignUp(req)) data._verified = !(await readAuthSettings(req.payload, { req })).emailVerification
+    else data._verified ??= true
+    req.context[SIGN_UP_PREPARED] = true
+  }
   if (data._verified === true) (args as { disableVerificationEmail?: boolean }).disableVerificationEmail = true
   return args
 }

@@ -39,3 +39,20 @@ export const customerMail = {
       }),
   },
 }
+
+/** Set in `context` while inviting a staff member: the reset mail then reads as an invitation. */
+export const STAFF_INVITE = 'modelgate.staffInvite'
+
+/** Staff mails: a reset link, or the same link as an invitation to choose a first password. */
+export const staffMail = {
+  forgotPassword: {
+    generateEmailSubject: (args?: TokenMailArgs) =>
+      args?.req?.context[STAFF_INVITE] ? 'You are invited to the Modelgate back office' : 'Reset your back-office password',
+    generateEmailHTML: (args?: TokenMailArgs) => {
+      const url = `${publicBaseUrl(args!.req!)}/admin/reset/${args!.token}`
+      return args?.req?.context[STAFF_INVITE]
+        ? mailBody(['You have been invited to the back office. Choose a password to sign in; the link works for 72 hours.'], { label: 'Choose my password', url })
+        : mailBody(['Someone asked to reset your back-office password. If it was not you, ignore this mail.'], { label: 'Choose a new password', url })
+    },
+  },
+}

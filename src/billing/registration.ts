@@ -66,7 +66,8 @@ export async function readWelcome(payload: Payload, req?: PayloadRequest): Promi
  * welcome leaves the account without it, and the request answers with the error.)
  */
 export const welcomeNewCustomer: CollectionAfterChangeHook = async ({ doc, operation, req }) => {
-  if (operation !== 'create') return doc
+  // An organization's account is a wallet, not a newcomer: trials and gifts are for people.
+  if (operation !== 'create' || doc.accountType === 'organization') return doc
   const welcome = await readWelcome(req.payload, req)
   await inRequestTransaction(req, (tx) => welcomeCustomer(tx, String(doc.id), welcome))
   return doc

@@ -4,17 +4,28 @@ import { byMatrix, byMatrixOrSelf, isStaff, superAdminField } from '../access/st
 import { ROLE_LABELS, STAFF_ROLES } from '../access/roles'
 import { recordAudit } from '../hooks/audit'
 import { enforcePasswordPolicy } from '../auth/customer-hooks'
+import { staffMail } from '../auth/mail'
+import { inviteStaffEndpoint } from '../endpoints/invite-staff'
 import { secondFactorFields } from './second-factor'
 import { SIGN_IN_LOCKOUT } from './sign-in-lockout'
 
 export const Admins: CollectionConfig = {
   slug: 'admins',
   labels: { singular: 'Staff member', plural: 'Staff' },
-  auth: { ...SIGN_IN_LOCKOUT, tokenExpiration: 8 * 60 * 60 },
+  auth: { ...SIGN_IN_LOCKOUT, tokenExpiration: 8 * 60 * 60, forgotPassword: staffMail.forgotPassword },
+  endpoints: [inviteStaffEndpoint],
   admin: {
     useAsTitle: 'email',
     defaultColumns: ['email', 'name', 'role', 'updatedAt'],
     group: 'Team',
+    components: {
+      edit: {
+        SaveButton: {
+          path: '/components/admin/ConfirmSensitiveSave#ConfirmSensitiveSave',
+          clientProps: { confirm: [{ field: 'role', question: "Change this staff member's role? It changes everything they can see and do." }] },
+        },
+      },
+    },
   },
   access: {
     admin: ({ req }) => isStaff(req.user),

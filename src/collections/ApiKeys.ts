@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto'
 
-import type { CollectionAfterOperationHook, CollectionBeforeChangeHook, CollectionConfig } from 'payload'
+import { APIError, type CollectionAfterOperationHook, type CollectionBeforeChangeHook, type CollectionConfig, type PayloadRequest } from 'payload'
 
-import { byMatrixOrOwner, customerOrStaffCan } from '../access/owner'
+import { apiKeyCreatable } from '../access/organizations'
+import { byMatrixOrOwner } from '../access/owner'
 import { staffField } from '../access/staff'
+import { relationId } from '../lib/relation'
 import type { Secrets } from '../lib/secrets'
+import { accountOf } from '../organizations/membership'
 import { activeStatusField } from './fields'
 
 const KEY_PREFIX = 'sk-'
@@ -24,19 +27,32 @@ export function generateApiKey(): string {
 }
 
 /**
+ * Who a new key belongs to: an organization's key to its account (create access has checked the
+ * creator's role there), any other key a customer creates to that customer, and staff choose.
+ */
+async function keyOwner(req: PayloadRequest, data: Record<string, unknown>): Promise<unknown> {
+  const organization = relationId(data.organization)
+  if (organization) {
+    const account = await accountOf({ payload: req.payload, req }, organization)
+    if (!account) throw new APIError('That organization does not exist.', 400, { errors: [{ message: 'That organization does not exist.' }] }, true)
+    return account
+  }
+  return req.user?.collection === 'users' ? req.user.id : data.owner
+}
+
+/**
  * A customer's key to the relay. The secret is generated on create, returned once in that
  * response, and stored only as an HMAC fingerprint.
  */
 export function apiKeys(secrets: Secrets): CollectionConfig {
-  const issueKey: CollectionBeforeChangeHook = ({ data, operation, req }) => {
-    const owned = req.user?.collection === 'users' ? { ...data, owner: req.user.id } : data
+  const issueKey: CollectionBeforeChangeHook = async ({ data, operation, req }) => {
     if (operation !== 'create') {
-      const { fingerprint: _f, prefix: _p, ...rest } = owned
+      const { fingerprint: _f, prefix: _p, ...rest } = data
       return rest
     }
     const key = generateApiKey()
     req.context[CREATED_KEY] = key
-    return { ...owned, fingerprint: secrets.fingerprint(key), prefix: `${key.slice(0, 7)}…${key.slice(-4)}` }
+    return { ...data, owner: await keyOwner(req, data), fingerprint: secrets.fingerprint(key), prefix: `${key.slice(0, 7)}…${key.slice(-4)}` }
   }
 
   const showKeyOnce: CollectionAfterOperationHook = ({ operation, req, result }) => {
@@ -54,7 +70,7 @@ export function apiKeys(secrets: Secrets): CollectionConfig {
     },
     access: {
       read: byMatrixOrOwner('api-keys', 'read'),
-      create: customerOrStaffCan('api-keys', 'create'),
+      create: apiKeyCreatable,
       update: byMatrixOrOwner('api-keys', 'update'),
       delete: byMatrixOrOwner('api-keys', 'delete'),
     },
@@ -68,7 +84,7 @@ export function apiKeys(secrets: Secrets): CollectionConfig {
         required: true,
         index: true,
         access: { update: staffField },
-        admin: { description: 'Customers always own the keys they create.' },
+        admin: { description: "Customers own the keys they create; an organization's keys are owned by its account." },
       },
       {
         name: 'fingerprint',

@@ -43,7 +43,8 @@ export const AuditLogs: CollectionConfig = {
       type: 'select',
       required: true,
       index: true,
-      options: ['create', 'update', 'delete', 'login', 'export'],
+      // view: staff opened a customer's personal data; rejected: a forged or refused outside call.
+      options: ['create', 'update', 'delete', 'login', 'export', 'view', 'rejected'],
     },
     { name: 'collectionSlug', label: 'Collection', type: 'text', required: true, index: true },
     { name: 'documentId', label: 'Document', type: 'text', index: true },
@@ -57,6 +58,7 @@ export const AuditLogs: CollectionConfig = {
       options: [
         { value: 'admins', label: 'Staff' },
         { value: 'users', label: 'Customer' },
+        { value: 'system', label: 'Outside caller' },
       ],
     },
     { name: 'ip', label: 'IP', type: 'text', index: true },

@@ -5,6 +5,8 @@ import { customerSignUp } from '../access/sign-up'
 import { customerMail } from '../auth/mail'
 import { checkSignUp, enforcePasswordPolicy, prepareSignUp, refuseCustomerSignIn, revokeSessionsOnFreeze, staffOrSignUp } from '../auth/customer-hooks'
 import { welcomeNewCustomer } from '../billing/registration'
+import { verifyEmailEndpoint } from '../endpoints/verify-email'
+import { auditStaffView } from '../hooks/audit'
 import { keepCustomersWithBillingHistory } from '../hooks/keep-billing-history'
 import { secondFactorFields } from './second-factor'
 import { SIGN_IN_LOCKOUT } from './sign-in-lockout'
@@ -17,13 +19,23 @@ export const Users: CollectionConfig = {
     ...SIGN_IN_LOCKOUT,
     verify: customerMail.verify,
     forgotPassword: customerMail.forgotPassword,
-    // Phone and WeChat accounts have neither; email accounts may add a username.
+    // Phone and WeChat accounts get a username instead of an email; email accounts may add one.
     loginWithUsername: { allowEmailLogin: true, requireEmail: false, requireUsername: false },
   },
   admin: {
     useAsTitle: 'email',
     defaultColumns: ['email', 'name', 'username', 'phone', 'frozen', 'createdAt'],
     group: 'Customers',
+    components: {
+      edit: {
+        SaveButton: {
+          path: '/components/admin/ConfirmSensitiveSave#ConfirmSensitiveSave',
+          clientProps: {
+            confirm: [{ field: 'frozen', question: 'Freeze or unfreeze this customer? A frozen customer is signed out at once and their API keys stop working.' }],
+          },
+        },
+      },
+    },
   },
   access: {
     read: byMatrixOrSelf('users', 'read'),
@@ -31,11 +43,13 @@ export const Users: CollectionConfig = {
     update: byMatrixOrSelf('users', 'update'),
     delete: byMatrix('users', 'delete'),
   },
+  endpoints: [verifyEmailEndpoint],
   hooks: {
     beforeOperation: [enforcePasswordPolicy, prepareSignUp],
     beforeChange: [checkSignUp],
     afterChange: [welcomeNewCustomer, revokeSessionsOnFreeze],
     beforeDelete: [keepCustomersWithBillingHistory],
+    afterOperation: [auditStaffView],
     beforeLogin: [refuseCustomerSignIn],
   },
   fields: [

@@ -21,6 +21,8 @@ export const WechatSignIns: CollectionConfig = {
     { name: 'openId', type: 'text' },
     { name: 'user', type: 'relationship', relationTo: 'users' },
     { name: 'reason', type: 'text' },
+    // The referral code sent with the QR request, for the account the scan may create.
+    { name: 'referral', type: 'text' },
     { name: 'expiresAt', type: 'date', required: true },
   ],
 }

@@ -1,6 +1,9 @@
-import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionConfig } from 'payload'
+import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionConfig, Endpoint } from 'payload'
 
+import { checkoutEndpoint, claimCouponEndpoint } from '../endpoints/checkout'
 import { exportEndpoint } from '../endpoints/export'
+import { xlsxExportEndpoint } from '../endpoints/export-xlsx'
+import { orderAdminEndpoints } from '../endpoints/order-admin'
 import { auditAfterChange, auditAfterDelete } from '../hooks/audit'
 import { catalogChangedAfterChange, catalogChangedAfterDelete } from '../hooks/catalog-changed'
 import type { Secrets } from '../lib/secrets'
@@ -8,13 +11,19 @@ import { Admins } from './Admins'
 import { apiKeys } from './ApiKeys'
 import { AuditLogs } from './AuditLogs'
 import { LedgerEntries } from './LedgerEntries'
+import { CouponGrants } from './CouponGrants'
+import { Coupons } from './Coupons'
 import { Media } from './Media'
+import { Orders } from './Orders'
 import { OrganizationMembers } from './OrganizationMembers'
 import { Organizations } from './Organizations'
 import { Models } from './Models'
 import { PlanResources } from './PlanResources'
 import { Plans } from './Plans'
+import { PaymentEvents } from './PaymentEvents'
 import { Platforms } from './Platforms'
+import { ReferralRewards } from './ReferralRewards'
+import { Refunds } from './Refunds'
 import { RedemptionCodes } from './RedemptionCodes'
 import { Reservations } from './Reservations'
 import { SmsCodes } from './SmsCodes'
@@ -26,6 +35,7 @@ import { UsageLogs } from './UsageLogs'
 import { Users } from './Users'
 import { Wallets } from './Wallets'
 import { WechatSignIns } from './WechatSignIns'
+import { withSecondFactor } from './with-second-factor'
 
 /** Read-only records: exportable, not audited (nobody can change them through the API). */
 function records(collection: CollectionConfig): CollectionConfig {
@@ -59,11 +69,19 @@ function servedByRelay(collection: CollectionConfig): CollectionConfig {
   return alsoAfter(collection, catalogChangedAfterChange, catalogChangedAfterDelete)
 }
 
+/** Adds endpoints that need the deployment's secrets to a collection defined without them. */
+function withEndpoints(collection: CollectionConfig, endpoints: Endpoint[]): CollectionConfig {
+  return { ...collection, endpoints: [...(collection.endpoints || []), ...endpoints] }
+}
+
 export function buildCollections(secrets: Secrets): CollectionConfig[] {
+  const staffActions = orderAdminEndpoints(secrets)
+  const orders = withEndpoints(Orders, [checkoutEndpoint(secrets), ...staffActions.orders, xlsxExportEndpoint])
+  const coupons = withEndpoints(Coupons, [claimCouponEndpoint, ...staffActions.coupons])
   const catalog = [Platforms, Models, providerKeys(secrets), apiKeys(secrets)].map(servedByRelay)
   return [
-    ...[Admins, Users, Organizations, OrganizationMembers, ...catalog, Media, servedByRelay(Tiers), PlanResources, Plans, Subscriptions, RedemptionCodes].map(staffManaged),
-    ...[Wallets, LedgerEntries, Reservations, SubscriptionResources, UsageLogs, AuditLogs].map(records),
+    ...[withSecondFactor(Admins, secrets), withSecondFactor(Users, secrets), Organizations, OrganizationMembers, ...catalog, Media, servedByRelay(Tiers), PlanResources, Plans, Subscriptions, RedemptionCodes, orders, coupons, CouponGrants].map(staffManaged),
+    ...[Wallets, LedgerEntries, Reservations, SubscriptionResources, UsageLogs, AuditLogs, withEndpoints(Refunds, staffActions.refunds), PaymentEvents, withEndpoints(ReferralRewards, staffActions.referralRewards)].map(records),
     SmsCodes,
     WechatSignIns,
   ]

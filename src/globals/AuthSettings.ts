@@ -1,8 +1,9 @@
-import type { Field, GlobalBeforeChangeHook, GlobalConfig } from 'payload'
+import type { Field, GlobalConfig } from 'payload'
 
 import { staffCan } from '../access/staff'
 import { auditGlobalAfterChange } from '../hooks/audit'
-import { secretHint, type Secrets } from '../lib/secrets'
+import type { Secrets } from '../lib/secrets'
+import { sealedField as sealedFieldOf, sealSecrets } from './sealed-fields'
 
 /** Set in a Local API call's `context` to read the sealed SMS and WeChat credentials. */
 export const REVEAL_AUTH_SECRETS = 'modelgate.revealAuthSecrets'
@@ -14,17 +15,7 @@ export const AUTH_SECRETS = [
   ['wechat', 'token'],
 ] as const
 
-const sealedField = (name: string, label: string): Field[] => [
-  {
-    name,
-    label,
-    type: 'text',
-    custom: { secret: true },
-    hooks: { afterRead: [({ value, req }) => (req.context[REVEAL_AUTH_SECRETS] ? value : null)] },
-    admin: { description: 'Stored encrypted and never shown again. Leave empty to keep the stored value.' },
-  },
-  { name: `${name}Hint`, label: `Stored ${label.toLowerCase()}`, type: 'text', admin: { readOnly: true } },
-]
+const sealedField = (name: string, label: string) => sealedFieldOf(name, label, REVEAL_AUTH_SECRETS)
 
 const count = (name: string, label: string, defaultValue: number, description: string): Field => ({
   name,
@@ -40,28 +31,11 @@ const count = (name: string, label: string, defaultValue: number, description: s
  * change applies at once; credentials are sealed like provider keys.
  */
 export function authSettings(secrets: Secrets): GlobalConfig {
-  const sealSecrets: GlobalBeforeChangeHook = ({ data }) => {
-    const next = { ...data } as Record<string, Record<string, unknown> | undefined>
-    for (const [group, field] of AUTH_SECRETS) {
-      const values = { ...(next[group] ?? {}) }
-      const submitted = typeof values[field] === 'string' ? (values[field] as string).trim() : ''
-      if (submitted && !secrets.isSealed(submitted)) {
-        values[field] = secrets.seal(submitted)
-        values[`${field}Hint`] = secretHint(submitted)
-      } else {
-        // Without a new value the field is left out, so the stored one stays.
-        delete values[field]
-      }
-      next[group] = values
-    }
-    return next
-  }
-
   return {
     slug: 'auth-settings',
     label: 'Sign-in settings',
     admin: { group: 'Team' },
-    hooks: { beforeChange: [sealSecrets], afterChange: [auditGlobalAfterChange] },
+    hooks: { beforeChange: [sealSecrets(secrets, AUTH_SECRETS)], afterChange: [auditGlobalAfterChange] },
     access: {
       read: ({ req }) => staffCan(req.user, 'auth-settings', 'read'),
       update: ({ req }) => staffCan(req.user, 'auth-settings', 'update'),

@@ -1,5 +1,6 @@
 import type {
   CollectionAfterChangeHook,
+  CollectionAfterOperationHook,
   CollectionAfterDeleteHook,
   CollectionConfig,
   Field,
@@ -10,7 +11,7 @@ import type {
 import { AUTH_SECRET_FIELDS, diffDocuments, type FieldChange } from '../audit/changes'
 import { CLIENT_IP_HEADER } from '../http/client-ip'
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'login' | 'export'
+export type AuditAction = 'create' | 'update' | 'delete' | 'login' | 'export' | 'view' | 'rejected'
 
 /** Top-level fields marked `custom: { secret: true }`, plus the auth internals. */
 export function secretFieldsOf(collection: Pick<CollectionConfig, 'fields' | 'auth'>): string[] {
@@ -57,6 +58,35 @@ export async function recordAudit(req: PayloadRequest, entry: AuditInput, actor 
       summary: entry.summary ?? `${entry.action} ${entry.collectionSlug} ${entry.documentId ?? ''}`.trim(),
     },
   })
+}
+
+/**
+ * An outside call we refused (a forged signature, a replay): recorded with no actor but the
+ * caller's address, since nobody signed in made it.
+ */
+export async function recordRejection(req: PayloadRequest, entry: { collectionSlug: string; documentId?: string | null; summary: string }) {
+  await req.payload.create({
+    collection: 'audit-logs',
+    overrideAccess: true,
+    req,
+    data: {
+      action: 'rejected',
+      collectionSlug: entry.collectionSlug,
+      documentId: entry.documentId ?? null,
+      actorType: 'system',
+      ip: clientIpOf(req),
+      userAgent: req.headers?.get?.('user-agent')?.slice(0, 500) ?? null,
+      changes: [],
+      summary: entry.summary.slice(0, 500),
+    },
+  })
+}
+
+/** Staff opening one customer's record is a view of personal data, and is audited as one. */
+export const auditStaffView: CollectionAfterOperationHook = async ({ collection, operation, req, result }) => {
+  if (operation !== 'findByID' || req.user?.collection !== 'admins' || !result) return result
+  await recordAudit(req, { action: 'view', collectionSlug: collection.slug, documentId: (result as { id?: string }).id })
+  return result
 }
 
 export const auditAfterChange: CollectionAfterChangeHook = async ({

@@ -1,3 +1,4 @@
+import { GRAPHQL_POST } from '@payloadcms/next/routes'
 import express, { type RequestHandler } from 'express'
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
@@ -5,10 +6,11 @@ import type { Payload } from 'payload'
 import type { AppConfig } from '../config/env'
 import type { Gateway } from '../relay/gateway'
 import { relayRouter } from '../relay/router'
+import { authGuard } from './auth-guard'
 import { clientIpHeader } from './client-ip'
 import { customerRoutes } from './dashboard'
 import { healthz, readyz } from './health'
-import { payloadRest } from './payload-rest'
+import { payloadRest, serveFetch } from './payload-rest'
 
 export type AppOptions = {
   payload: Payload
@@ -20,8 +22,11 @@ export type AppOptions = {
   next?: RequestHandler
 }
 
-/** Paths under /api that Next serves itself rather than Payload's REST handler. */
-const NEXT_API_PATHS = /^\/api\/(graphql|graphql-playground)(\/|$)/
+/**
+ * Paths under /api that Next serves itself rather than Payload's REST handler. GraphQL queries are
+ * served here (its handler needs nothing of Next), so the API answers the same with or without Next.
+ */
+const NEXT_API_PATHS = /^\/api\/graphql-playground(\/|$)/
 
 export function createApp({ payload, config, redis, gateway, maxBodyBytes, next }: AppOptions) {
   const app = express()
@@ -31,9 +36,12 @@ export function createApp({ payload, config, redis, gateway, maxBodyBytes, next 
 
   app.get('/healthz', healthz)
   app.get('/readyz', readyz(payload, redis))
+  app.use(authGuard({ payload, redis }))
   app.use(customerRoutes({ payload, gateway }))
   app.use('/v1', relayRouter(gateway?.relay, { catalog: gateway?.catalog, maxBodyBytes }))
 
+  const graphql = serveFetch(GRAPHQL_POST(payload.config))
+  app.post('/api/graphql', (req, res, nextFn) => graphql(req, res).catch(nextFn))
   const rest = payloadRest(payload.config)
   app.use('/api', (req, res, nextFn) => {
     if (next && NEXT_API_PATHS.test(req.originalUrl)) return nextFn()

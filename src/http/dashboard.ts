@@ -6,6 +6,8 @@ import { CodeRejected, redeemCode } from '../billing/codes'
 import { sqlRunnerOf } from '../billing/sql'
 import { balancesOf, billingStatement, totalCharged } from '../billing/statement'
 import { recordAudit } from '../hooks/audit'
+import { accountForMember } from '../organizations/membership'
+import type { OrganizationPermission } from '../organizations/permissions'
 import { badRequest, openAIError, RelayError } from '../relay/errors'
 import type { Gateway } from '../relay/gateway'
 import { fetchHeaders } from './payload-rest'
@@ -26,6 +28,24 @@ async function customerOf(payload: Payload, req: Request, res: Response): Promis
   if (!user) return void payloadError(res, 401, 'Sign in first.')
   if (user.collection !== 'users') return void payloadError(res, 403, 'Only customer accounts have billing.')
   return user
+}
+
+/** Names the organization a member acts for, as `?account=<organization id>` does. */
+const ACCOUNT_HEADER = 'x-modelgate-account'
+
+/**
+ * Whose money a customer's request is about: their own, or the account of the organization they
+ * name when their role there grants `permission` (403 otherwise, also for an organization they do
+ * not belong to).
+ */
+async function actingFor(payload: Payload, req: Request, res: Response, permission: OrganizationPermission) {
+  const user = await customerOf(payload, req, res)
+  if (!user) return undefined
+  const named = typeof req.query.account === 'string' ? req.query.account : req.get(ACCOUNT_HEADER)
+  if (!named) return { user, ownerId: String(user.id) }
+  const account = await accountForMember({ payload }, named, String(user.id), permission)
+  if (!account) return void payloadError(res, 403, 'Your role in that organization does not allow this.')
+  return { user, ownerId: account }
 }
 
 /** `YYYY-MM-DD` as midnight UTC; absent is undefined. */
@@ -71,15 +91,15 @@ export function customerRoutes({ payload, gateway }: { payload: Payload; gateway
     '/api/redeem',
     express.json({ limit: '4kb' }),
     customerApi(async (req, res) => {
-      const user = await customerOf(payload, req, res)
-      if (!user) return
+      const acting = await actingFor(payload, req, res, 'billing')
+      if (!acting) return
+      const { user, ownerId } = acting
       if (!(await redeemAttempts.consume(String(user.id)).then(() => true, () => false))) {
         res.set('retry-after', '60')
         return payloadError(res, 429, `Too many attempts: at most ${REDEEM_ATTEMPTS_PER_MINUTE} a minute. Wait a minute and try again.`)
       }
       const code = (req.body as { code?: unknown } | undefined)?.code
       if (typeof code !== 'string' || !code.trim() || code.length > 100) return payloadError(res, 400, 'Send the code as {"code": "XXXX-XXXX-XXXX-XXXX"}.')
-      const ownerId = String(user.id)
       const redemption = await runner().transaction((tx) => redeemCode(tx, { code, ownerId }))
       await recordAudit(await createLocalReq({ user, req: { headers: fetchHeaders(req) } }, payload), {
         action: 'update',
@@ -89,7 +109,7 @@ export function customerRoutes({ payload, gateway }: { payload: Payload; gateway
           { field: 'status', old: 'active', new: 'redeemed' },
           { field: 'redeemedBy', old: null, new: ownerId },
         ],
-        summary: `customer ${user.email ?? ownerId} redeemed code ${redemption.code}`,
+        summary: `customer ${user.email ?? user.id} redeemed code ${redemption.code}${ownerId === String(user.id) ? '' : ` for organization account ${ownerId}`}`,
       })
       const { balances } = await balancesOf(runner().query, ownerId)
       res.json({ message: 'Code redeemed.', ...redemption, balances })
@@ -100,8 +120,8 @@ export function customerRoutes({ payload, gateway }: { payload: Payload; gateway
   router.get(
     '/api/me/billing',
     customerApi(async (req, res) => {
-      const user = await customerOf(payload, req, res)
-      if (user) res.json(await billingStatement(runner().query, String(user.id)))
+      const acting = await actingFor(payload, req, res, 'billing')
+      if (acting) res.json(await billingStatement(runner().query, acting.ownerId))
     }),
   )
 

@@ -37,13 +37,17 @@ async function sendFetchResponse(response: globalThis.Response, res: Response) {
   Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res)
 }
 
+/** An express handler around a fetch-style one (a Request in, a Response out), as Payload's routes are. */
+export function serveFetch(handle: (request: globalThis.Request) => Promise<globalThis.Response>) {
+  return async (req: Request, res: Response) => {
+    await sendFetchResponse(await handle(toFetchRequest(req)), res)
+  }
+}
+
 /**
  * Serves Payload's REST API (`/api/*`) straight from express. Next's REST route does nothing but
  * call `handleEndpoints`, so calling it here gives the same API without Next's per-request cost.
  */
 export function payloadRest(config: Promise<SanitizedConfig> | SanitizedConfig) {
-  return async (req: Request, res: Response) => {
-    const response = await handleEndpoints({ config, request: toFetchRequest(req) })
-    await sendFetchResponse(response, res)
-  }
+  return serveFetch((request) => handleEndpoints({ config, request }))
 }

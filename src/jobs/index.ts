@@ -3,6 +3,7 @@ import type { CollectionConfig, JobsConfig } from 'payload'
 import { byMatrix, nobody } from '../access/staff'
 import type { AppConfig } from '../config/env'
 import type { Secrets } from '../lib/secrets'
+import { closeExpiredOrdersTask } from './close-orders'
 import { expireSubscriptionsTask } from './expire-subscriptions'
 import { reconcileReservationsTask } from './reconcile-reservations'
 import { recheckProviderKeysTask } from './recheck-keys'
@@ -16,7 +17,7 @@ export const QUEUES = ['default', 'maintenance'] as const
  */
 export function jobsConfig(app: Pick<AppConfig, 'JOBS_AUTORUN' | 'RELAY_RECHECK_DISABLED_KEYS'>, secrets: Secrets): JobsConfig {
   return {
-    tasks: [requeueStaleJobsTask, expireSubscriptionsTask, reconcileReservationsTask, ...(app.RELAY_RECHECK_DISABLED_KEYS ? [recheckProviderKeysTask(secrets)] : [])],
+    tasks: [requeueStaleJobsTask, expireSubscriptionsTask, reconcileReservationsTask, closeExpiredOrdersTask, ...(app.RELAY_RECHECK_DISABLED_KEYS ? [recheckProviderKeysTask(secrets)] : [])],
     autoRun: QUEUES.map((queue) => ({ cron: '* * * * *', queue, limit: 20 })),
     shouldAutoRun: () => app.JOBS_AUTORUN,
     jobsCollectionOverrides: ({ defaultJobsCollection }): CollectionConfig => ({

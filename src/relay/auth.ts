@@ -1,5 +1,4 @@
-import ipaddr from 'ipaddr.js'
-
+import { addressAllowed } from '../lib/ip-allow-list'
 import type { Catalog, CatalogApiKey } from './catalog'
 import { invalidApiKey, RelayError } from './errors'
 import { matchesAny } from './wildcard'
@@ -10,30 +9,6 @@ export function apiKeyFromHeaders(headers: Record<string, string | string[] | un
   if (typeof auth === 'string' && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim()
   const header = headers['x-api-key']
   return typeof header === 'string' && header ? header.trim() : undefined
-}
-
-function addressAllowed(list: readonly string[], ip: string): boolean {
-  if (list.length === 0) return true
-  let address: ipaddr.IPv4 | ipaddr.IPv6
-  try {
-    address = ipaddr.process(ip)
-  } catch {
-    return false
-  }
-  return list.some((entry) => {
-    try {
-      let [range, bits] = entry.includes('/') ? ipaddr.parseCIDR(entry) : [ipaddr.process(entry), undefined]
-      // Clients' IPv4-mapped addresses are compared as IPv4, so such ranges must be too.
-      if (range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress() && bits !== undefined && bits >= 96) {
-        ;[range, bits] = [(range as ipaddr.IPv6).toIPv4Address(), bits - 96]
-      }
-      const target = range.kind() === address.kind() ? address : null
-      if (!target) return false
-      return bits === undefined ? target.toString() === range.toString() : target.match(range, bits)
-    } catch {
-      return false
-    }
-  })
 }
 
 /** Who is calling: the key must exist, be active, unexpired and used from an allowed address. */
@@ -47,6 +22,9 @@ export function authenticate(
   const key = catalog.apiKeys.get(fingerprint)
   if (!key) throw invalidApiKey('Incorrect API key provided.')
   if (!key.active) throw invalidApiKey('This API key has been disabled.')
+  if (key.frozen) {
+    throw new RelayError(403, `This account is frozen${key.frozen.reason ? `: ${key.frozen.reason}` : '.'}`, 'account_frozen', 'permission_error')
+  }
   if (key.expiresAt !== undefined && key.expiresAt <= now) throw invalidApiKey('This API key has expired.')
   if (!addressAllowed(key.ipAllowList, ip)) {
     throw new RelayError(403, `This API key may not be used from ${ip}.`, 'ip_not_allowed', 'permission_error')

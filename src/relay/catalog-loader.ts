@@ -54,14 +54,16 @@ export function ownerTiers(tiers: Tier[], wallets: Pick<Wallet, 'owner' | 'tier'
 /** Reads what the relay needs from the database, opening sealed provider keys. */
 export function catalogLoader(payload: Payload, secrets: Secrets): () => Promise<CatalogRows> {
   return async () => {
-    const [platforms, models, providerKeys, apiKeys, tiers, tieredWallets] = await Promise.all([
+    const [platforms, models, providerKeys, apiKeys, tiers, tieredWallets, frozenOwners] = await Promise.all([
       payload.find({ collection: 'platforms', where: { status: { equals: 'active' } }, ...ALL }),
       payload.find({ collection: 'models', where: { status: { equals: 'active' } }, ...ALL }),
       payload.find({ collection: 'provider-keys', where: { status: { equals: 'active' } }, context: { [REVEAL_SEALED_KEYS]: true }, ...ALL }),
       payload.find({ collection: 'api-keys', ...ALL }),
       payload.find({ collection: 'tiers', ...ALL }),
       payload.find({ collection: 'wallets', where: { tier: { exists: true } }, select: { owner: true, tier: true }, ...ALL }),
+      payload.find({ collection: 'users', where: { frozen: { equals: true } }, select: { frozenReason: true }, ...ALL }),
     ])
+    const frozen = new Map(frozenOwners.docs.map((u) => [String(u.id), { reason: u.frozenReason || undefined }]))
     const tierOf = ownerTiers(tiers.docs, tieredWallets.docs)
     const opened: CatalogRows['providerKeys'] = []
     for (const key of providerKeys.docs) {
@@ -104,6 +106,7 @@ export function catalogLoader(payload: Payload, secrets: Secrets): () => Promise
           rpmLimit: k.rpmLimit ?? undefined,
           tpmLimit: k.tpmLimit ?? undefined,
           tier: tierOf(String(k.owner)),
+          frozen: frozen.get(String(k.owner)),
         })),
     }
   }

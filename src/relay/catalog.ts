@@ -46,6 +46,8 @@ export type CatalogApiKey = {
   ipAllowList: string[]
   rpmLimit?: number
   tpmLimit?: number
+  /** Set while staff have frozen the owner: the key is refused with 403 account_frozen. */
+  frozen?: { reason?: string }
   /** The owner's account tier: its limits count over all the owner's keys together. */
   tier?: CatalogTier
 }

@@ -78,7 +78,7 @@ suite('catalog changes reach every instance through Redis', () => {
     const created = await rest(a.baseUrl, '/api/users', {
       method: 'POST',
       token: adminToken,
-      body: JSON.stringify({ email: CUSTOMER_EMAIL, password: CUSTOMER_PASSWORD }),
+      body: JSON.stringify({ email: CUSTOMER_EMAIL, password: CUSTOMER_PASSWORD, _verified: true }),
     })
     expect(created.status).toBe(201)
     customerToken = await login(a.baseUrl, 'users', CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
@@ -218,7 +218,7 @@ describe('catalog changes reach the relay of the instance that made them', () =>
     const created = await rest(server.baseUrl, '/api/users', {
       method: 'POST',
       token: admin,
-      body: JSON.stringify({ email: 'one@sync.test', password: CUSTOMER_PASSWORD }),
+      body: JSON.stringify({ email: 'one@sync.test', password: CUSTOMER_PASSWORD, _verified: true }),
     })
     expect(created.status).toBe(201)
     customer = await login(server.baseUrl, 'users', 'one@sync.test', CUSTOMER_PASSWORD)

@@ -35,7 +35,7 @@ async function created(reply: Promise<Reply>): Promise<string> {
 let customers = 0
 async function customer(): Promise<string> {
   customers += 1
-  return created(post('/users', admin, { email: `customer${customers}@plans.test`, password: PASSWORD }))
+  return created(post('/users', admin, { email: `customer${customers}@plans.test`, password: PASSWORD, _verified: true }))
 }
 
 const resource = (data: { name: string; models: string[]; meter: string; limit: number }) => created(post('/plan-resources', admin, data))

@@ -152,7 +152,7 @@ if (skipReason) console.warn(`rate-limit: skipping the two-process part: ${skipR
     a = await startServerProcess(env)
     b = await startServerProcess(env)
     admin = await login(a.baseUrl, 'admins', env.ADMIN_EMAIL, env.ADMIN_PASSWORD)
-    const created = await rest(a.baseUrl, '/api/users', { method: 'POST', token: admin, body: JSON.stringify({ email: 'dev@limits.test', password: 'customer-password-1' }) })
+    const created = await rest(a.baseUrl, '/api/users', { method: 'POST', token: admin, body: JSON.stringify({ email: 'dev@limits.test', password: 'customer-password-1', _verified: true }) })
     expect(created.status).toBe(201)
     customer = await login(a.baseUrl, 'users', 'dev@limits.test', 'customer-password-1')
   }, 300_000)

@@ -164,7 +164,7 @@ beforeAll(async () => {
   expect((await post('/api/provider-keys', { name: 'no platform', key: SECRETS.rejected })).status).toBe(400)
 
   // A customer with an API key, all over REST.
-  expect((await post('/api/users', { email: 'dev@leak.test', password: CUSTOMER_PASSWORD })).status).toBe(201)
+  expect((await post('/api/users', { email: 'dev@leak.test', password: CUSTOMER_PASSWORD, _verified: true })).status).toBe(201)
   customerToken = await login(server.baseUrl, 'users', 'dev@leak.test', CUSTOMER_PASSWORD)
   const created = await call('customer POST /api/api-keys', '/api/api-keys', { method: 'POST', token: customerToken, body: JSON.stringify({ name: 'leak' }) })
   expect(created.status).toBe(201)

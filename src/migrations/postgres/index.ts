@@ -6,6 +6,10 @@ import * as migration_20261122_042644_billing from './20261122_042644_billing';
 import * as migration_20261122_044104_plans_expire_job from './20261122_044104_plans_expire_job';
 import * as migration_20261122_044720_reconcile_job from './20261122_044720_reconcile_job';
 import * as migration_20261129_203922_accounts from './20261129_203922_accounts';
+import * as migration_20261129_204559_wechat_referral from './20261129_204559_wechat_referral';
+import * as migration_20261129_205048_audit_views from './20261129_205048_audit_views';
+import * as migration_20261129_205606_payments from './20261129_205606_payments';
+import * as migration_20261129_210319_close_orders_job from './20261129_210319_close_orders_job';
 
 export const migrations = [
   {
@@ -46,6 +50,26 @@ export const migrations = [
   {
     up: migration_20261129_203922_accounts.up,
     down: migration_20261129_203922_accounts.down,
-    name: '20261129_203922_accounts'
+    name: '20261129_203922_accounts',
+  },
+  {
+    up: migration_20261129_204559_wechat_referral.up,
+    down: migration_20261129_204559_wechat_referral.down,
+    name: '20261129_204559_wechat_referral',
+  },
+  {
+    up: migration_20261129_205048_audit_views.up,
+    down: migration_20261129_205048_audit_views.down,
+    name: '20261129_205048_audit_views',
+  },
+  {
+    up: migration_20261129_205606_payments.up,
+    down: migration_20261129_205606_payments.down,
+    name: '20261129_205606_payments',
+  },
+  {
+    up: migration_20261129_210319_close_orders_job.up,
+    down: migration_20261129_210319_close_orders_job.down,
+    name: '20261129_210319_close_orders_job'
   },
 ];

@@ -3,6 +3,8 @@ import * as migration_20261122_020536_jobs from './20261122_020536_jobs';
 import * as migration_20261122_023026_catalog from './20261122_023026_catalog';
 import * as migration_20261122_042641_billing from './20261122_042641_billing';
 import * as migration_20261129_203919_accounts from './20261129_203919_accounts';
+import * as migration_20261129_204555_wechat_referral from './20261129_204555_wechat_referral';
+import * as migration_20261129_205604_payments from './20261129_205604_payments';
 
 export const migrations = [
   {
@@ -28,6 +30,16 @@ export const migrations = [
   {
     up: migration_20261129_203919_accounts.up,
     down: migration_20261129_203919_accounts.down,
-    name: '20261129_203919_accounts'
+    name: '20261129_203919_accounts',
+  },
+  {
+    up: migration_20261129_204555_wechat_referral.up,
+    down: migration_20261129_204555_wechat_referral.down,
+    name: '20261129_204555_wechat_referral',
+  },
+  {
+    up: migration_20261129_205604_payments.up,
+    down: migration_20261129_205604_payments.down,
+    name: '20261129_205604_payments'
   },
 ];

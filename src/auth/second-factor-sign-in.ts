@@ -1,0 +1,46 @@
+import { APIError, JWTAuthentication, type AuthStrategyFunction, type CollectionAfterLoginHook, type CollectionBeforeLoginHook } from 'payload'
+
+import type { Secrets } from '../lib/secrets'
+import { answerIn, answerMatches, markSessionPassed, staffTotpRequired } from './second-factor'
+import { mustUseSecondFactor, sessionPassed, type AwaitingSecondFactor } from './totp'
+
+/**
+ * A customer who turned the second factor on signs in with `totp` (or `recoveryCode`) in the login
+ * body besides email and password. Runs inside Payload's login, after the password matched.
+ */
+export function requireSecondFactorAtSignIn(secrets: Secrets): CollectionBeforeLoginHook {
+  return async ({ req, user }) => {
+    if (!user.totpEnabled) return user
+    const answer = answerIn(req.data)
+    if (!answer) throw new APIError('Enter the code from your authenticator app.', 401, { code: 'totp_required' }, true)
+    if (!(await answerMatches(req, 'users', user, secrets, answer))) {
+      throw new APIError('That code is not right.', 401, { code: 'totp_invalid' }, true)
+    }
+    return user
+  }
+}
+
+/** The sid in a token Payload has just signed for this sign-in. */
+function sidOf(token: string): unknown {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).sid
+}
+
+/** The session a customer's code opened has passed the second factor. */
+export const passSessionAtSignIn: CollectionAfterLoginHook = async ({ req, token, user }) => {
+  if (user.totpEnabled) await markSessionPassed(req, 'users', user.id, sidOf(token))
+  return user
+}
+
+/**
+ * Payload's own JWT authentication, which also marks a staff member who must pass the second
+ * factor and whose session has not yet; staffCan then refuses them everything. Registered on
+ * admins, it runs before Payload's JWT strategy and so sees every token.
+ */
+export const staffSecondFactorStrategy: AuthStrategyFunction = async (args) => {
+  const result = await JWTAuthentication({ ...args, strategyName: 'local-jwt' })
+  const user = result.user as (typeof result.user & AwaitingSecondFactor) | null
+  if (user?.collection === 'admins') {
+    user.secondFactorPending = mustUseSecondFactor(user, staffTotpRequired(args.payload)) && !sessionPassed(user)
+  }
+  return result
+}

@@ -1,0 +1,27 @@
+import type { CollectionConfig } from 'payload'
+
+import { byMatrixOrOwner } from '../access/owner'
+import { byMatrix, nobody } from '../access/staff'
+import { moneyField } from './fields'
+
+/** What a referrer earns on their referee's first payment, paid into their gift balance. */
+export const ReferralRewards: CollectionConfig = {
+  slug: 'referral-rewards',
+  labels: { singular: 'Referral reward', plural: 'Referral rewards' },
+  admin: { useAsTitle: 'status', defaultColumns: ['createdAt', 'owner', 'referee', 'amount', 'status'], group: 'Billing' },
+  access: { read: byMatrixOrOwner('referral-rewards', 'read'), create: nobody, update: byMatrix('referral-rewards', 'update'), delete: nobody },
+  fields: [
+    { name: 'owner', label: 'Referrer', type: 'relationship', relationTo: 'users', required: true, index: true },
+    { name: 'referee', type: 'relationship', relationTo: 'users', required: true, unique: true },
+    { name: 'order', type: 'relationship', relationTo: 'orders', required: true },
+    moneyField('amount', { required: true }),
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'pending',
+      options: ['pending', 'paid', 'rejected'].map((value) => ({ value, label: value })),
+      admin: { description: 'Pending rewards wait for staff approval (payment settings).' },
+    },
+  ],
+}

@@ -11,6 +11,9 @@ export function apiKeyFromHeaders(headers: Record<string, string | string[] | un
   return typeof header === 'string' && header ? header.trim() : undefined
 }
 
+export const accountFrozen = (key: CatalogApiKey) =>
+  new RelayError(403, `This account is frozen${key.frozen?.reason ? `: ${key.frozen.reason}` : '.'}`, 'account_frozen', 'permission_error')
+
 /** Who is calling: the key must exist, be active, unexpired and used from an allowed address. */
 export function authenticate(
   catalog: Catalog,
@@ -22,9 +25,7 @@ export function authenticate(
   const key = catalog.apiKeys.get(fingerprint)
   if (!key) throw invalidApiKey('Incorrect API key provided.')
   if (!key.active) throw invalidApiKey('This API key has been disabled.')
-  if (key.frozen) {
-    throw new RelayError(403, `This account is frozen${key.frozen.reason ? `: ${key.frozen.reason}` : '.'}`, 'account_frozen', 'permission_error')
-  }
+  if (key.frozen) throw accountFrozen(key)
   if (key.expiresAt !== undefined && key.expiresAt <= now) throw invalidApiKey('This API key has expired.')
   if (!addressAllowed(key.ipAllowList, ip)) {
     throw new RelayError(403, `This API key may not be used from ${ip}.`, 'ip_not_allowed', 'permission_error')

@@ -83,6 +83,7 @@ export function catalogLoader(payload: Payload, secrets: Secrets): () => Promise
       }
     }
     return {
+      accountOf: (ownerId) => ({ tier: tierOf(ownerId), frozen: frozen.get(ownerId) }),
       platforms: platforms.docs.map(toCatalogPlatform),
       models: models.docs.map((m) => ({
         id: m.id,

@@ -54,12 +54,16 @@ export type CatalogApiKey = {
 
 export type CatalogTier = { id: string; rpm?: number; tpm?: number; priceMultiplier: number }
 
+/** What the relay knows of an account without a key: its tier and whether it is frozen. */
+export type CatalogAccount = Pick<CatalogApiKey, 'tier' | 'frozen'>
+
 /** Rows as the loader reads them; only active platforms, models and provider keys are passed. */
 export type CatalogRows = {
   platforms: CatalogPlatform[]
   models: CatalogModel[]
   providerKeys: CatalogProviderKey[]
   apiKeys: (CatalogApiKey & { fingerprint: string })[]
+  accountOf?: (ownerId: string) => CatalogAccount
 }
 
 export type Catalog = {
@@ -69,6 +73,7 @@ export type Catalog = {
   wildcardModels: CatalogModel[]
   keysByPlatform: Map<string, CatalogProviderKey[]>
   apiKeys: Map<string, CatalogApiKey>
+  accountOf: (ownerId: string) => CatalogAccount
 }
 
 export function buildCatalog(rows: CatalogRows): Catalog {
@@ -87,7 +92,15 @@ export function buildCatalog(rows: CatalogRows): Catalog {
     keysByPlatform.set(key.platformId, [...(keysByPlatform.get(key.platformId) ?? []), key])
   }
   const apiKeys = new Map(rows.apiKeys.map(({ fingerprint, ...key }) => [fingerprint, key]))
-  return { platforms, modelsByName, wildcardModels, keysByPlatform, apiKeys }
+  return { platforms, modelsByName, wildcardModels, keysByPlatform, apiKeys, accountOf: rows.accountOf ?? (() => ({})) }
+}
+
+/**
+ * The key a signed-in customer's own session acts as (the chat app): every model, any address, the
+ * account's tier and frozen state, and no key id, so usage records show no API key.
+ */
+export function sessionKey(catalog: Catalog, ownerId: string): CatalogApiKey {
+  return { id: '', ownerId, active: true, models: [], ipAllowList: [], ...catalog.accountOf(ownerId) }
 }
 
 export function findModel(catalog: Catalog, name: string): CatalogModel | undefined {

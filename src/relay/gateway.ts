@@ -27,7 +27,7 @@ function usageRow(r: UsageRecord) {
   return {
     request_id: r.requestId,
     owner_id: r.ownerId,
-    api_key_id: r.apiKeyId,
+    api_key_id: r.apiKeyId || null,
     endpoint: r.endpoint,
     model: r.model,
     upstream_model: r.upstreamModel ?? null,
@@ -108,7 +108,8 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
       })),
     )
     // Straight to the database: a key's last use is bookkeeping, not a catalog change.
-    const lastUse = new Map(records.map((r) => [r.apiKeyId, r.at.toISOString()]))
+    // Chat-app sessions use no key (an empty id).
+    const lastUse = new Map(records.filter((r) => r.apiKeyId).map((r) => [r.apiKeyId, r.at.toISOString()]))
     for (const [id, at] of lastUse) await payload.db.updateOne({ collection: 'api-keys', id, data: { lastUsedAt: at } })
   }
   const usage = createUsageBuffer(writeUsage, { onError: logError('usage write failed') })

@@ -5,7 +5,7 @@ import { errors as undiciErrors } from 'undici'
 
 import { estimateUsage } from '../billing/pricing'
 import { redactSecret } from '../lib/secrets'
-import { apiKeyFromHeaders, assertModelAllowed, authenticate } from './auth'
+import { accountFrozen, apiKeyFromHeaders, assertModelAllowed, authenticate } from './auth'
 import { findModel, type Catalog, type CatalogApiKey, type CatalogModel } from './catalog'
 import { progressOf, promptCharacters, refusal, toUsage, type BillingPort, type Charging } from './charging'
 import { badRequest, RelayError } from './errors'
@@ -38,7 +38,11 @@ export type RelayDeps = {
 }
 
 /** What the HTTP layer hands the relay: the parsed body and where the call came from. */
-export type RelayCall = { body: unknown; headers: IncomingHttpHeaders; ip: string; signal: AbortSignal }
+/**
+ * One request to the relay. `key` is set by callers that authenticated the customer themselves
+ * (the chat app's session, see sessionKey); otherwise the API key in the headers decides.
+ */
+export type RelayCall = { body: unknown; headers: IncomingHttpHeaders; ip: string; signal: AbortSignal; key?: CatalogApiKey }
 
 /** A chat answer ready to be written, with everything needed to log it. */
 export type ChatRun = {
@@ -83,9 +87,14 @@ export function validateChatRequest(body: unknown): OpenAIRequest {
 }
 
 export function createRelay(deps: RelayDeps) {
-  async function authorize(call: RelayCall, modelName?: string) {
+  const fingerprintOf = (call: RelayCall) => {
     const presented = apiKeyFromHeaders(call.headers)
-    const key = authenticate(deps.catalog(), presented ? deps.fingerprint(presented) : undefined, call.ip)
+    return presented ? deps.fingerprint(presented) : undefined
+  }
+
+  async function authorize(call: RelayCall, modelName?: string) {
+    const key = call.key ?? authenticate(deps.catalog(), fingerprintOf(call), call.ip)
+    if (call.key?.frozen) throw accountFrozen(call.key)
     if (modelName === undefined) return { key, model: undefined }
     const model = findModel(deps.catalog(), modelName)
     if (!model) {

@@ -85,6 +85,9 @@ export interface Config {
     orders: Order;
     coupons: Coupon;
     'coupon-grants': CouponGrant;
+    conversations: Conversation;
+    messages: Message;
+    'prompt-templates': PromptTemplate;
     wallets: Wallet;
     'ledger-entries': LedgerEntry;
     reservations: Reservation;
@@ -106,6 +109,9 @@ export interface Config {
     subscriptions: {
       resources: 'subscription-resources';
     };
+    orders: {
+      timeline: 'payment-events';
+    };
   };
   collectionsSelect: {
     admins: AdminsSelect<false> | AdminsSelect<true>;
@@ -125,6 +131,9 @@ export interface Config {
     orders: OrdersSelect<false> | OrdersSelect<true>;
     coupons: CouponsSelect<false> | CouponsSelect<true>;
     'coupon-grants': CouponGrantsSelect<false> | CouponGrantsSelect<true>;
+    conversations: ConversationsSelect<false> | ConversationsSelect<true>;
+    messages: MessagesSelect<false> | MessagesSelect<true>;
+    'prompt-templates': PromptTemplatesSelect<false> | PromptTemplatesSelect<true>;
     wallets: WalletsSelect<false> | WalletsSelect<true>;
     'ledger-entries': LedgerEntriesSelect<false> | LedgerEntriesSelect<true>;
     reservations: ReservationsSelect<false> | ReservationsSelect<true>;
@@ -169,6 +178,7 @@ export interface Config {
       expireSubscriptions: TaskExpireSubscriptions;
       reconcileReservations: TaskReconcileReservations;
       closeExpiredOrders: TaskCloseExpiredOrders;
+      checkProviderBalances: TaskCheckProviderBalances;
       recheckProviderKeys: TaskRecheckProviderKeys;
       inline: {
         input: unknown;
@@ -476,6 +486,10 @@ export interface Model {
   defaultForNewChats?: boolean | null;
   titleModel?: boolean | null;
   /**
+   * The chat app sends attached images to it.
+   */
+  vision?: boolean | null;
+  /**
    * In micro-units: 1,000,000 = 1 unit of your currency.
    */
   inputPrice?: number | null;
@@ -546,9 +560,11 @@ export interface ProviderKey {
   lastErrorAt?: string | null;
   lastCheckedAt?: string | null;
   /**
-   * Where the provider reports one.
+   * Micro-units (1,000,000 = 1) of the provider's currency, where the provider reports a balance; checked hourly.
    */
   balance?: number | null;
+  balanceCurrency?: string | null;
+  balanceCheckedAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -738,7 +754,7 @@ export interface SubscriptionResource {
   createdAt: string;
 }
 /**
- * A new code comes with a generated value. For many at once: POST /api/redemption-codes/generate (see docs/billing.md).
+ * A new code comes with a generated value; generate many at once with the button above the list (or POST /api/redemption-codes/generate, see docs/billing.md).
  *
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "redemption-codes".
@@ -834,6 +850,14 @@ export interface Order {
    */
   staff?: (string | null) | Admin;
   staffReason?: string | null;
+  /**
+   * Every callback received and every action taken on this order.
+   */
+  timeline?: {
+    docs?: (string | PaymentEvent)[];
+    hasNextPage?: boolean;
+    totalDocs?: number;
+  };
   updatedAt: string;
   createdAt: string;
 }
@@ -889,6 +913,34 @@ export interface Coupon {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payment-events".
+ */
+export interface PaymentEvent {
+  id: string;
+  order?: (string | null) | Order;
+  channel?: ('stripe' | 'epay' | 'wechat' | 'alipay' | 'redemption' | 'manual') | null;
+  kind: 'created' | 'notify' | 'return' | 'paid' | 'refund' | 'confirm' | 'close' | 'lock' | 'unlock';
+  verified?: boolean | null;
+  outcome?: ('accepted' | 'duplicate' | 'rejected' | 'held' | 'failed') | null;
+  summary?: string | null;
+  /**
+   * What the channel sent, without secrets.
+   */
+  detail?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  ip?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "coupon-grants".
  */
 export interface CouponGrant {
@@ -898,6 +950,102 @@ export interface CouponGrant {
   status: 'available' | 'used' | 'void';
   order?: (string | null) | Order;
   usedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "conversations".
+ */
+export interface Conversation {
+  id: string;
+  title: string;
+  owner: string | User;
+  /**
+   * The model new answers use.
+   */
+  model?: string | null;
+  /**
+   * Sent as the system prompt of every answer.
+   */
+  systemRole?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "messages".
+ */
+export interface Message {
+  id: string;
+  conversation: string | Conversation;
+  owner: string | User;
+  role: 'user' | 'assistant';
+  content?: string | null;
+  status: 'done' | 'streaming' | 'stopped' | 'failed';
+  error?: string | null;
+  model?: string | null;
+  /**
+   * Files sent with the message: name, kind, tokens and their text.
+   */
+  attachments?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  /**
+   * Prompt and completion tokens of the answer.
+   */
+  usage?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  /**
+   * What the answer cost the wallet. In micro-units: 1,000,000 = 1 unit of your currency.
+   */
+  charge?: number | null;
+  /**
+   * The usage record of this answer has the same request id.
+   */
+  requestId?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "prompt-templates".
+ */
+export interface PromptTemplate {
+  id: string;
+  title: string;
+  category?: string | null;
+  /**
+   * An emoji or an icon name shown on the card.
+   */
+  icon?: string | null;
+  order?: number | null;
+  description?: string | null;
+  systemPrompt?: string | null;
+  /**
+   * Write {{name}} where a variable goes.
+   */
+  userPrompt: string;
+  variables?:
+    | {
+        name: string;
+        label: string;
+        id?: string | null;
+      }[]
+    | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1125,34 +1273,6 @@ export interface Refund {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "payment-events".
- */
-export interface PaymentEvent {
-  id: string;
-  order?: (string | null) | Order;
-  channel?: ('stripe' | 'epay' | 'wechat' | 'alipay' | 'redemption' | 'manual') | null;
-  kind: 'created' | 'notify' | 'return' | 'paid' | 'refund' | 'confirm' | 'close' | 'lock' | 'unlock';
-  verified?: boolean | null;
-  outcome?: ('accepted' | 'duplicate' | 'rejected' | 'held' | 'failed') | null;
-  summary?: string | null;
-  /**
-   * What the channel sent, without secrets.
-   */
-  detail?:
-    | {
-        [k: string]: unknown;
-      }
-    | unknown[]
-    | string
-    | number
-    | boolean
-    | null;
-  ip?: string | null;
-  updatedAt: string;
-  createdAt: string;
-}
-/**
- * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "referral-rewards".
  */
 export interface ReferralReward {
@@ -1278,6 +1398,7 @@ export interface PayloadJob {
           | 'expireSubscriptions'
           | 'reconcileReservations'
           | 'closeExpiredOrders'
+          | 'checkProviderBalances'
           | 'recheckProviderKeys';
         taskID: string;
         input?:
@@ -1318,6 +1439,7 @@ export interface PayloadJob {
         | 'expireSubscriptions'
         | 'reconcileReservations'
         | 'closeExpiredOrders'
+        | 'checkProviderBalances'
         | 'recheckProviderKeys'
       )
     | null;
@@ -1410,6 +1532,18 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'coupon-grants';
         value: string | CouponGrant;
+      } | null)
+    | ({
+        relationTo: 'conversations';
+        value: string | Conversation;
+      } | null)
+    | ({
+        relationTo: 'messages';
+        value: string | Message;
+      } | null)
+    | ({
+        relationTo: 'prompt-templates';
+        value: string | PromptTemplate;
       } | null)
     | ({
         relationTo: 'wallets';
@@ -1639,6 +1773,7 @@ export interface ModelsSelect<T extends boolean = true> {
   status?: T;
   defaultForNewChats?: T;
   titleModel?: T;
+  vision?: T;
   inputPrice?: T;
   outputPrice?: T;
   cachedInputPrice?: T;
@@ -1670,6 +1805,8 @@ export interface ProviderKeysSelect<T extends boolean = true> {
   lastErrorAt?: T;
   lastCheckedAt?: T;
   balance?: T;
+  balanceCurrency?: T;
+  balanceCheckedAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1825,6 +1962,7 @@ export interface OrdersSelect<T extends boolean = true> {
   closedAt?: T;
   staff?: T;
   staffReason?: T;
+  timeline?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1860,6 +1998,59 @@ export interface CouponGrantsSelect<T extends boolean = true> {
   status?: T;
   order?: T;
   usedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "conversations_select".
+ */
+export interface ConversationsSelect<T extends boolean = true> {
+  title?: T;
+  owner?: T;
+  model?: T;
+  systemRole?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "messages_select".
+ */
+export interface MessagesSelect<T extends boolean = true> {
+  conversation?: T;
+  owner?: T;
+  role?: T;
+  content?: T;
+  status?: T;
+  error?: T;
+  model?: T;
+  attachments?: T;
+  usage?: T;
+  charge?: T;
+  requestId?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "prompt-templates_select".
+ */
+export interface PromptTemplatesSelect<T extends boolean = true> {
+  title?: T;
+  category?: T;
+  icon?: T;
+  order?: T;
+  description?: T;
+  systemPrompt?: T;
+  userPrompt?: T;
+  variables?:
+    | T
+    | {
+        name?: T;
+        label?: T;
+        id?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
 }
@@ -2567,6 +2758,17 @@ export interface TaskCloseExpiredOrders {
   input?: unknown;
   output: {
     closed: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskCheckProviderBalances".
+ */
+export interface TaskCheckProviderBalances {
+  input?: unknown;
+  output: {
+    checked: number;
+    failed: number;
   };
 }
 /**

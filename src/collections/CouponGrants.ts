@@ -1,7 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { byMatrixOrOwner } from '../access/owner'
-import { byMatrix } from '../access/staff'
+import { byMatrix, nobody } from '../access/staff'
 import { ownerField } from './fields'
 
 /** A coupon in one customer's hands: issued by staff or claimed, used at most once. */
@@ -9,7 +9,8 @@ export const CouponGrants: CollectionConfig = {
   slug: 'coupon-grants',
   labels: { singular: 'Coupon grant', plural: 'Coupon grants' },
   admin: { useAsTitle: 'status', defaultColumns: ['coupon', 'owner', 'status', 'order', 'usedAt'], group: 'Billing' },
-  access: { read: byMatrixOrOwner('coupon-grants', 'read'), create: byMatrix('coupon-grants', 'create'), update: byMatrix('coupon-grants', 'update'), delete: byMatrix('coupon-grants', 'delete') },
+  // Used and given back only by orders (src/payments/coupons.ts); staff issue and withdraw grants.
+  access: { read: byMatrixOrOwner('coupon-grants', 'read'), create: byMatrix('coupon-grants', 'create'), update: nobody, delete: byMatrix('coupon-grants', 'delete') },
   fields: [
     { name: 'coupon', type: 'relationship', relationTo: 'coupons', required: true, index: true },
     ownerField,

@@ -35,7 +35,7 @@ export const Coupons: CollectionConfig = {
     { name: 'endsAt', type: 'date' },
     { name: 'totalLimit', type: 'number', min: 0, admin: { description: 'How many times it can be used in all; empty: no limit.' } },
     { name: 'perUserLimit', type: 'number', min: 1, defaultValue: 1, admin: { description: 'How many grants one customer may hold.' } },
-    { name: 'used', type: 'number', defaultValue: 0, admin: { readOnly: true } },
+    { name: 'used', type: 'number', defaultValue: 0, access: { create: () => false, update: () => false }, admin: { readOnly: true } },
     { name: 'published', type: 'checkbox', defaultValue: false, admin: { description: 'Anyone may claim it with its code.' } },
   ],
 }

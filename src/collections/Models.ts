@@ -42,6 +42,7 @@ export const Models: CollectionConfig = {
     { name: 'status', type: 'select', required: true, defaultValue: 'active', options: ['active', 'disabled'] },
     { name: 'defaultForNewChats', type: 'checkbox', defaultValue: false },
     { name: 'titleModel', label: 'Title model', type: 'checkbox', defaultValue: false },
+    { name: 'vision', label: 'Reads images', type: 'checkbox', defaultValue: false, admin: { description: 'The chat app sends attached images to it.' } },
     {
       type: 'collapsible',
       label: 'Prices',

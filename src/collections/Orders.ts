@@ -1,7 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { byMatrixOrOwner } from '../access/owner'
-import { byMatrix, nobody } from '../access/staff'
+import { nobody } from '../access/staff'
 import { moneyField, ownerField } from './fields'
 
 export const ORDER_KINDS = ['top-up', 'plan', 'membership'] as const
@@ -24,8 +24,10 @@ export const Orders: CollectionConfig = {
     group: 'Billing',
     listSearchableFields: ['number', 'channelTransactionId'],
   },
-  access: { read: byMatrixOrOwner('orders', 'read'), create: nobody, update: byMatrix('orders', 'update'), delete: nobody },
+  // Nobody edits an order's fields: they move only through src/payments, by the endpoints below.
+  access: { read: byMatrixOrOwner('orders', 'read'), create: nobody, update: nobody, delete: nobody },
   fields: [
+    { name: 'actions', type: 'ui', admin: { components: { Field: '/components/admin/OrderActions#OrderActions' } } },
     { name: 'number', type: 'text', required: true, unique: true, index: true, admin: { readOnly: true } },
     { ...ownerField, admin: { readOnly: true } } as typeof ownerField,
     { name: 'placedBy', label: 'Placed by', type: 'relationship', relationTo: 'users', admin: { readOnly: true, description: "The member who placed an organization's order." } },
@@ -51,5 +53,13 @@ export const Orders: CollectionConfig = {
     { name: 'closedAt', type: 'date', admin: { readOnly: true } },
     { name: 'staff', label: 'Staff member', type: 'relationship', relationTo: 'admins', admin: { readOnly: true, description: 'Who confirmed, closed, locked or refunded it by hand.' } },
     { name: 'staffReason', type: 'text', admin: { readOnly: true } },
+    {
+      name: 'timeline',
+      type: 'join',
+      collection: 'payment-events',
+      on: 'order',
+      defaultSort: 'createdAt',
+      admin: { description: 'Every callback received and every action taken on this order.', defaultColumns: ['createdAt', 'kind', 'verified', 'outcome', 'summary'] },
+    },
   ],
 }

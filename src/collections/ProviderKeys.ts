@@ -1,6 +1,7 @@
 import type { CollectionBeforeChangeHook, CollectionConfig, FieldHook } from 'payload'
 
 import { matrixAccess } from '../access/staff'
+import { checkBalanceEndpoint } from '../endpoints/provider-balance'
 import { secretHint, type Secrets } from '../lib/secrets'
 
 /** Set in a Local API call's `context` to read provider keys' sealed secrets. */
@@ -37,11 +38,12 @@ export function providerKeys(secrets: Secrets): CollectionConfig {
     labels: { singular: 'Provider key', plural: 'Provider keys' },
     admin: {
       useAsTitle: 'name',
-      defaultColumns: ['name', 'platform', 'keyHint', 'priority', 'weight', 'status', 'lastError'],
+      defaultColumns: ['name', 'platform', 'keyHint', 'priority', 'weight', 'status', 'balance', 'balanceCurrency', 'balanceCheckedAt', 'lastError'],
       group: 'Catalog',
     },
     access: matrixAccess('provider-keys'),
     hooks: { beforeChange: [sealKey] },
+    endpoints: [checkBalanceEndpoint(secrets)],
     fields: [
       { name: 'name', type: 'text', required: true },
       { name: 'platform', type: 'relationship', relationTo: 'platforms', required: true, index: true },
@@ -83,7 +85,17 @@ export function providerKeys(secrets: Secrets): CollectionConfig {
       { name: 'lastError', type: 'text', admin: { readOnly: true } },
       { name: 'lastErrorAt', type: 'date', admin: { readOnly: true } },
       { name: 'lastCheckedAt', type: 'date', admin: { readOnly: true } },
-      { name: 'balance', type: 'number', admin: { readOnly: true, description: 'Where the provider reports one.' } },
+      {
+        name: 'balance',
+        type: 'number',
+        admin: {
+          readOnly: true,
+          description: "Micro-units (1,000,000 = 1) of the provider's currency, where the provider reports a balance; checked hourly.",
+        },
+      },
+      { name: 'balanceCurrency', type: 'text', admin: { readOnly: true } },
+      { name: 'balanceCheckedAt', type: 'date', admin: { readOnly: true } },
+      { name: 'checkBalance', type: 'ui', admin: { components: { Field: '/components/admin/CheckBalance#CheckBalance' } } },
     ],
   }
 }

@@ -1,7 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { byMatrixOrOwner } from '../access/owner'
-import { byMatrix, nobody } from '../access/staff'
+import { nobody } from '../access/staff'
 import { moneyField } from './fields'
 
 /** What a referrer earns on their referee's first payment, paid into their gift balance. */
@@ -9,7 +9,8 @@ export const ReferralRewards: CollectionConfig = {
   slug: 'referral-rewards',
   labels: { singular: 'Referral reward', plural: 'Referral rewards' },
   admin: { useAsTitle: 'status', defaultColumns: ['createdAt', 'owner', 'referee', 'amount', 'status'], group: 'Billing' },
-  access: { read: byMatrixOrOwner('referral-rewards', 'read'), create: nobody, update: byMatrix('referral-rewards', 'update'), delete: nobody },
+  // Decided only through POST /api/referral-rewards/:id/decide, which pays through the ledger.
+  access: { read: byMatrixOrOwner('referral-rewards', 'read'), create: nobody, update: nobody, delete: nobody },
   fields: [
     { name: 'owner', label: 'Referrer', type: 'relationship', relationTo: 'users', required: true, index: true },
     { name: 'referee', type: 'relationship', relationTo: 'users', required: true, unique: true },

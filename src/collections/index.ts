@@ -12,8 +12,10 @@ import { apiKeys } from './ApiKeys'
 import { AuditLogs } from './AuditLogs'
 import { LedgerEntries } from './LedgerEntries'
 import { CouponGrants } from './CouponGrants'
+import { Conversations } from './Conversations'
 import { Coupons } from './Coupons'
 import { Media } from './Media'
+import { Messages } from './Messages'
 import { Orders } from './Orders'
 import { OrganizationMembers } from './OrganizationMembers'
 import { Organizations } from './Organizations'
@@ -22,6 +24,7 @@ import { PlanResources } from './PlanResources'
 import { Plans } from './Plans'
 import { PaymentEvents } from './PaymentEvents'
 import { Platforms } from './Platforms'
+import { PromptTemplates } from './PromptTemplates'
 import { ReferralRewards } from './ReferralRewards'
 import { Refunds } from './Refunds'
 import { RedemptionCodes } from './RedemptionCodes'
@@ -80,7 +83,7 @@ export function buildCollections(secrets: Secrets): CollectionConfig[] {
   const coupons = withEndpoints(Coupons, [claimCouponEndpoint, ...staffActions.coupons])
   const catalog = [Platforms, Models, providerKeys(secrets), apiKeys(secrets)].map(servedByRelay)
   return [
-    ...[withSecondFactor(Admins, secrets), withSecondFactor(Users, secrets), Organizations, OrganizationMembers, ...catalog, Media, servedByRelay(Tiers), PlanResources, Plans, Subscriptions, RedemptionCodes, orders, coupons, CouponGrants].map(staffManaged),
+    ...[withSecondFactor(Admins, secrets), withSecondFactor(Users, secrets), Organizations, OrganizationMembers, ...catalog, Media, servedByRelay(Tiers), PlanResources, Plans, Subscriptions, RedemptionCodes, orders, coupons, CouponGrants, Conversations, Messages, PromptTemplates].map(staffManaged),
     ...[Wallets, LedgerEntries, Reservations, SubscriptionResources, UsageLogs, AuditLogs, withEndpoints(Refunds, staffActions.refunds), PaymentEvents, withEndpoints(ReferralRewards, staffActions.referralRewards)].map(records),
     SmsCodes,
     WechatSignIns,

@@ -7,7 +7,9 @@ import type { AppConfig } from '../config/env'
 import type { Gateway } from '../relay/gateway'
 import { relayRouter } from '../relay/router'
 import { authGuard } from './auth-guard'
+import { chatRoutes } from './chat'
 import { clientIpHeader } from './client-ip'
+import { chatFilesRoutes } from './chat-files'
 import { customerRoutes } from './dashboard'
 import { healthz, readyz } from './health'
 import { payloadRest, serveFetch } from './payload-rest'
@@ -38,6 +40,8 @@ export function createApp({ payload, config, redis, gateway, maxBodyBytes, next 
   app.get('/readyz', readyz(payload, redis))
   app.use(authGuard({ payload, redis }))
   app.use(customerRoutes({ payload, gateway }))
+  app.use(chatRoutes({ payload, gateway }))
+  app.use(chatFilesRoutes({ payload, gateway }))
   app.use('/v1', relayRouter(gateway?.relay, { catalog: gateway?.catalog, maxBodyBytes }))
 
   const graphql = serveFetch(GRAPHQL_POST(payload.config))

@@ -8,6 +8,7 @@ import { closeDatabase } from '../db/adapter'
 import { migrateDatabase } from '../db/migrate'
 import { createPayloadConfig } from '../payload-config'
 import { seed } from '../seed'
+import { closeOcr } from '../files/ocr'
 import { createApp } from './app'
 import { createRedis } from '../lib/redis'
 import { createGateway, type Gateway } from '../relay/gateway'
@@ -50,6 +51,7 @@ export async function startServer(options: { withNext?: boolean; env?: NodeJS.Pr
     await closed
     await nextApp?.close()
     await gateway.close()
+    await closeOcr()
     redis?.disconnect()
     await closeDatabase(payload)
   }

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/env'
 import type { Secrets } from '../lib/secrets'
 import { closeExpiredOrdersTask } from './close-orders'
 import { expireSubscriptionsTask } from './expire-subscriptions'
+import { checkProviderBalancesTask } from './provider-balances'
 import { reconcileReservationsTask } from './reconcile-reservations'
 import { recheckProviderKeysTask } from './recheck-keys'
 import { requeueStaleJobsTask } from './requeue-stale'
@@ -17,7 +18,7 @@ export const QUEUES = ['default', 'maintenance'] as const
  */
 export function jobsConfig(app: Pick<AppConfig, 'JOBS_AUTORUN' | 'RELAY_RECHECK_DISABLED_KEYS'>, secrets: Secrets): JobsConfig {
   return {
-    tasks: [requeueStaleJobsTask, expireSubscriptionsTask, reconcileReservationsTask, closeExpiredOrdersTask, ...(app.RELAY_RECHECK_DISABLED_KEYS ? [recheckProviderKeysTask(secrets)] : [])],
+    tasks: [requeueStaleJobsTask, expireSubscriptionsTask, reconcileReservationsTask, closeExpiredOrdersTask, checkProviderBalancesTask(secrets), ...(app.RELAY_RECHECK_DISABLED_KEYS ? [recheckProviderKeysTask(secrets)] : [])],
     autoRun: QUEUES.map((queue) => ({ cron: '* * * * *', queue, limit: 20 })),
     shouldAutoRun: () => app.JOBS_AUTORUN,
     jobsCollectionOverrides: ({ defaultJobsCollection }): CollectionConfig => ({

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 
 import type { Payload } from 'payload'
 
+import { seedPromptTemplates } from '../chat/templates'
 import type { AppConfig } from '../config/env'
 
 export const DEMO_PLATFORM_NAME = 'Demo'
@@ -65,8 +66,9 @@ export async function loadDemoData(payload: Payload) {
   })
 }
 
-/** Runs at every start; only an empty database gets anything. */
+/** Runs at every start; only an empty database (or one without prompt templates) gets anything. */
 export async function seed(payload: Payload, app: AppConfig) {
   const admin = await ensureFirstAdmin(payload, app)
   if (admin && app.SEED_DEMO) await loadDemoData(payload)
+  await seedPromptTemplates(payload)
 }

@@ -52,6 +52,16 @@ suite('admin panel in a real browser (production build)', () => {
     expect(pageErrors).toEqual([])
   }
 
+  async function staffToken(): Promise<string> {
+    const login = await fetch(`${app.baseUrl}/api/admins/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+    })
+    expect(login.status).toBe(200)
+    return ((await login.json()) as { token: string }).token
+  }
+
   beforeAll(async () => {
     if (process.cwd() !== ROOT) throw new Error(`run the e2e suite from the repository root (${ROOT}), not ${process.cwd()}`)
     mkdirSync(ARTIFACTS, { recursive: true })
@@ -157,16 +167,46 @@ suite('admin panel in a real browser (production build)', () => {
     })
   }, 120_000)
 
+  it('asks before freezing a customer, and audits that staff opened their record', async () => {
+    const token = await staffToken()
+    const created = await fetch(`${app.baseUrl}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `JWT ${token}` },
+      body: JSON.stringify({ email: `freeze-${randomUUID().slice(0, 8)}@modelgate.test`, password: 'customer-password-1', _verified: true }),
+    })
+    expect(created.status).toBe(201)
+    const customerId = ((await created.json()) as { doc: { id: string } }).doc.id
+    const frozen = async () => ((await (await fetch(`${app.baseUrl}/api/users/${customerId}`, { headers: { authorization: `JWT ${token}` } })).json()) as { frozen: boolean }).frozen
+
+    await step('freeze', async () => {
+      await page.goto(`${app.baseUrl}/admin/collections/users/${customerId}`)
+      await hydrated(page, '#field-frozen')
+      await page.locator('#field-frozen').check()
+      await page.locator('#field-frozenReason').fill('chargeback')
+      const questions: string[] = []
+      page.once('dialog', (dialog) => {
+        questions.push(dialog.message())
+        void dialog.dismiss()
+      })
+      await page.locator('#action-save').click()
+      for (let i = 0; i < 50 && questions.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(questions[0]).toMatch(/Freeze or unfreeze this customer/)
+      expect(await frozen()).toBe(false)
+
+      page.once('dialog', (dialog) => void dialog.accept())
+      await page.locator('#action-save').click()
+      await page.locator('.payload-toast-container').getByText(/successfully/i).waitFor({ state: 'visible' })
+      expect(await frozen()).toBe(true)
+      await shot(page, '06-customer-frozen')
+    })
+
+    const views = await fetch(`${app.baseUrl}/api/audit-logs?where[action][equals]=view&where[documentId][equals]=${customerId}`, { headers: { authorization: `JWT ${token}` } })
+    expect(((await views.json()) as { totalDocs: number }).totalDocs).toBeGreaterThan(0)
+  }, 120_000)
+
   it('returns the same audit entry through REST, with IP and field changes', async () => {
     expect(platformId).toBeDefined()
-    const login = await fetch(`${app.baseUrl}/api/admins/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
-    })
-    expect(login.status).toBe(200)
-    const { token } = (await login.json()) as { token: string }
-    const headers = { authorization: `JWT ${token}` }
+    const headers = { authorization: `JWT ${await staffToken()}` }
 
     const platform = await fetch(`${app.baseUrl}/api/platforms/${platformId}`, { headers })
     expect(platform.status).toBe(200)

@@ -346,4 +346,24 @@ suite('billing in the admin panel, in a real browser (production build)', () => 
     expect(await api(`/api/plan-resources/${resourceId}?depth=0`)).toMatchObject({ name: 'E2E chat', models: ['gpt-4o*'], meter: 'tokens', limit: 100_000 })
     expect(await api(`/api/plans/${planId}?depth=0`)).toMatchObject({ name: 'E2E Pro', resources: [resourceId], price: 12_000_000, onSale: true })
   }, 180_000)
+
+  it('generates a batch of balance codes from the button above the codes list', async () => {
+    const batch = `e2e-${randomBytes(3).toString('hex')}`
+    await step('codes', async () => {
+      await openFromMenu('Billing', 'redemption-codes')
+      await page.getByRole('button', { name: 'Generate a batch of codes' }).click()
+      const form = page.getByRole('form', { name: 'Generate codes' })
+      await form.getByLabel('How many').fill('3')
+      await form.getByLabel('Amount (currency units)').fill('5')
+      await form.getByLabel('Batch name').fill(batch)
+      await form.getByRole('button', { name: 'Generate' }).click()
+      await form.getByText(`3 codes in batch ${batch}`).waitFor({ state: 'visible' })
+      const codes = (await form.locator('textarea').inputValue()).split('\n')
+      expect(codes).toHaveLength(3)
+      await shot('09-codes-generated')
+      const listed = await api(`/api/redemption-codes?where[batch][equals]=${batch}&limit=10`)
+      expect(listed.docs.map((doc: { code: string }) => doc.code).sort()).toEqual([...codes].sort())
+      expect(listed.docs.every((doc: { kind: string; amount: number }) => doc.kind === 'balance' && doc.amount === 5_000_000)).toBe(true)
+    })
+  }, 120_000)
 })

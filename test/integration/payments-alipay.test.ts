@@ -1,11 +1,11 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto'
+import { generateKeyPairSync } from 'node:crypto'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { rsa2Sign, signContent } from '../../src/payments/channels/alipay-signing'
 import { startFakeAlipay, type FakeAlipay } from '../helpers/fake-alipay'
-import { rest } from '../helpers/rest'
-import { ADMIN_EMAIL, ADMIN_PASSWORD, signIn, startTestServer, type TestServer } from '../helpers/server'
+import { openShop, TOP_UP, type Shop } from '../helpers/payments'
+import { startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * Alipay face-to-face end to end against a local gateway that checks our RSA2 signatures: the
@@ -15,7 +15,6 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, signIn, startTestServer, type TestServer }
  */
 
 const APP_ID = '2021004100000001'
-const TOP_UP = 100_000_000
 
 const pem = (pair: ReturnType<typeof generateKeyPairSync>) => ({
   privateKey: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
@@ -27,47 +26,9 @@ const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 })
 
 let server: TestServer
 let fake: FakeAlipay
-let customerToken: string
-let staffToken: string
-let financeToken: string
+let shop: Shop
 
 const configure = (settings: Record<string, unknown>) => server.payload.updateGlobal({ slug: 'payment-settings', data: { alipay: settings as never } })
-
-async function checkout() {
-  const res = await rest(server.baseUrl, '/api/orders/checkout', { method: 'POST', token: customerToken, body: JSON.stringify({ kind: 'top-up', amount: TOP_UP, channel: 'alipay' }) })
-  expect(res.status).toBe(201)
-  return res.body.order as { id: string; number: string; payable: number; status: string; qrCode: string }
-}
-
-async function cash() {
-  const res = await rest(server.baseUrl, '/api/me/billing', { token: customerToken })
-  expect(res.status).toBe(200)
-  return res.body.balances.cash as number
-}
-
-async function orderStatus(id: string) {
-  const res = await rest(server.baseUrl, `/api/orders/${id}`, { token: customerToken })
-  expect(res.status).toBe(200)
-  return res.body.status as string
-}
-
-async function ledgerOf(orderId: string) {
-  const res = await rest(server.baseUrl, `/api/ledger-entries?where[referenceId][equals]=${orderId}&depth=0&sort=createdAt`, { token: staffToken })
-  return res.body.docs as { kind: string; amount: number }[]
-}
-
-async function eventsOf(orderId: string) {
-  const res = await rest(server.baseUrl, `/api/payment-events?where[order][equals]=${orderId}&depth=0&limit=100`, { token: staffToken })
-  return res.body.docs as { kind: string; outcome: string | null; verified: boolean; detail: Record<string, unknown> }[]
-}
-
-async function rejectedAudits() {
-  const res = await rest(server.baseUrl, '/api/audit-logs?where[action][equals]=rejected&limit=100', { token: staffToken })
-  return res.body.docs as { summary: string }[]
-}
-
-const refund = (orderId: string, amount: number, reason = 'Customer asked') =>
-  rest(server.baseUrl, `/api/orders/${orderId}/refund`, { method: 'POST', token: financeToken, body: JSON.stringify({ amount, reason }) })
 
 /** A notice body re-signed with another key than Alipay's. */
 function signedByStranger(body: string): string {
@@ -80,13 +41,7 @@ beforeAll(async () => {
   server = await startTestServer()
   fake = await startFakeAlipay({ appId: APP_ID, appPublicKey: app.publicKey, alipayPrivateKey: alipay.privateKey })
   await configure({ enabled: true, appId: APP_ID, privateKey: pem(app).privateKey, alipayPublicKey: pem(alipay).publicKey, gateway: fake.gateway })
-  const email = `c-${randomUUID()}@modelgate.test`
-  await server.payload.create({ collection: 'users', data: { email, password: 'customer-password-1' } })
-  customerToken = (await signIn(server.baseUrl, 'users', email, 'customer-password-1')).token
-  staffToken = (await signIn(server.baseUrl, 'admins', ADMIN_EMAIL, ADMIN_PASSWORD)).token
-  const financeEmail = `finance-${randomUUID()}@modelgate.test`
-  await server.payload.create({ collection: 'admins', data: { email: financeEmail, password: 'staff-password-123', role: 'finance' } })
-  financeToken = (await signIn(server.baseUrl, 'admins', financeEmail, 'staff-password-123')).token
+  shop = await openShop(server)
 })
 
 afterAll(async () => {
@@ -96,49 +51,49 @@ afterAll(async () => {
 
 describe('paying through Alipay', () => {
   it('precreates a signed trade, shows its QR code, and credits the wallet once when Alipay notifies', async () => {
-    const before = await cash()
-    const order = await checkout()
+    const before = await shop.cash()
+    const order = await shop.checkout('alipay')
     const trade = fake.trades.get(order.number)!
     expect(fake.requests.at(-1)).toMatchObject({ method: 'alipay.trade.precreate', code: '10000', bizContent: { out_trade_no: order.number, total_amount: '100.00' } })
     expect(order.qrCode).toBe(`https://qr.alipay.com/bax0${trade.tradeNo.slice(-12)}`)
     expect(trade.notifyUrl).toBe(`${server.baseUrl}/api/payments/alipay/notify`)
 
     expect(await fake.pay(order.number)).toEqual([{ status: 200, body: 'success' }])
-    expect(await orderStatus(order.id)).toBe('paid')
-    expect(await cash()).toBe(before + TOP_UP)
-    expect(await ledgerOf(order.id)).toEqual([expect.objectContaining({ kind: 'top-up', amount: TOP_UP })])
-    const paid = (await eventsOf(order.id)).find((event) => event.kind === 'notify')!
+    expect(await shop.orderStatus(order.id)).toBe('paid')
+    expect(await shop.cash()).toBe(before + TOP_UP)
+    expect(await shop.ledgerOf(order.id)).toEqual([expect.objectContaining({ kind: 'top-up', amount: TOP_UP })])
+    const paid = (await shop.eventsOf(order.id)).find((event) => event.kind === 'notify')!
     expect(paid).toMatchObject({ verified: true, outcome: 'accepted' })
     expect(paid.detail).toMatchObject({ trade_no: trade.tradeNo, total_amount: '100.00', app_id: APP_ID })
     expect(paid.detail).not.toHaveProperty('sign')
   })
 
   it('credits once when the same notice arrives twenty times at once', async () => {
-    const before = await cash()
-    const order = await checkout()
+    const before = await shop.cash()
+    const order = await shop.checkout('alipay')
     fake.trades.get(order.number)!.status = 'TRADE_SUCCESS'
     const body = fake.notice(order.number)
     const answers = await Promise.all(Array.from({ length: 20 }, () => fake.deliver(order.number, body)))
     expect(answers).toEqual(Array(20).fill({ status: 200, body: 'success' }))
-    expect(await cash()).toBe(before + TOP_UP)
-    expect(await ledgerOf(order.id)).toHaveLength(1)
-    const outcomes = (await eventsOf(order.id)).filter((event) => event.kind === 'notify').map((event) => event.outcome)
+    expect(await shop.cash()).toBe(before + TOP_UP)
+    expect(await shop.ledgerOf(order.id)).toHaveLength(1)
+    const outcomes = (await shop.eventsOf(order.id)).filter((event) => event.kind === 'notify').map((event) => event.outcome)
     expect(outcomes.filter((outcome) => outcome === 'accepted')).toHaveLength(1)
     expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(19)
   })
 
   it('acknowledges a notice of a trade still waiting for the buyer without paying', async () => {
-    const order = await checkout()
+    const order = await shop.checkout('alipay')
     expect(await fake.deliver(order.number, fake.notice(order.number, { trade_status: 'WAIT_BUYER_PAY' }))).toEqual({ status: 200, body: 'success' })
-    expect(await orderStatus(order.id)).toBe('pending')
+    expect(await shop.orderStatus(order.id)).toBe('pending')
   })
 })
 
 describe('notices that must change nothing', () => {
   it('refuses a tampered, unsigned or foreign-signed notice with 400 and audits it', async () => {
-    const before = await cash()
-    const auditsBefore = (await rejectedAudits()).length
-    const order = await checkout()
+    const before = await shop.cash()
+    const auditsBefore = (await shop.rejectedAudits()).length
+    const order = await shop.checkout('alipay')
     fake.trades.get(order.number)!.status = 'TRADE_SUCCESS'
     const signed = fake.notice(order.number)
     const tampered = new URLSearchParams(signed)
@@ -150,37 +105,36 @@ describe('notices that must change nothing', () => {
     for (const body of [tampered.toString(), unsigned.toString(), signedByStranger(signed), otherApp]) {
       expect(await fake.deliver(order.number, body)).toEqual({ status: 400, body: 'failure' })
     }
-    expect(await orderStatus(order.id)).toBe('pending')
-    expect(await cash()).toBe(before)
-    expect(await ledgerOf(order.id)).toEqual([])
-    const audits = await rejectedAudits()
+    expect(await shop.orderStatus(order.id)).toBe('pending')
+    expect(await shop.cash()).toBe(before)
+    expect(await shop.ledgerOf(order.id)).toEqual([])
+    const audits = await shop.rejectedAudits()
     expect(audits).toHaveLength(auditsBefore + 4)
     expect(audits.slice(0, 4).every((audit) => audit.summary.startsWith('alipay callback refused:'))).toBe(true)
-    const rejected = await rest(server.baseUrl, '/api/payment-events?where[outcome][equals]=rejected&where[channel][equals]=alipay&limit=100', { token: staffToken })
-    expect(rejected.body.docs).toHaveLength(4)
+    expect(await shop.rejectedEvents('alipay')).toHaveLength(4)
   })
 
   it('refuses a correctly signed notice for another amount, every time Alipay retries', async () => {
-    const before = await cash()
-    const order = await checkout()
+    const before = await shop.cash()
+    const order = await shop.checkout('alipay')
     fake.trades.get(order.number)!.status = 'TRADE_SUCCESS'
     const body = fake.notice(order.number, { total_amount: '1.00' })
     expect(await fake.deliver(order.number, body)).toEqual({ status: 400, body: 'failure' })
     expect(await fake.deliver(order.number, body)).toEqual({ status: 400, body: 'failure' })
-    expect(await orderStatus(order.id)).toBe('pending')
-    expect(await cash()).toBe(before)
-    expect(await ledgerOf(order.id)).toEqual([])
-    expect((await eventsOf(order.id)).filter((event) => event.kind === 'notify').map((event) => event.outcome)).toEqual(['rejected', 'rejected'])
+    expect(await shop.orderStatus(order.id)).toBe('pending')
+    expect(await shop.cash()).toBe(before)
+    expect(await shop.ledgerOf(order.id)).toEqual([])
+    expect((await shop.eventsOf(order.id)).filter((event) => event.kind === 'notify').map((event) => event.outcome)).toEqual(['rejected', 'rejected'])
   })
 })
 
 describe('refunds through Alipay', () => {
   it('refunds part, then the rest, each under its own refund id', async () => {
-    const order = await checkout()
+    const order = await shop.checkout('alipay')
     await fake.pay(order.number)
-    const before = await cash()
+    const before = await shop.cash()
 
-    const first = await refund(order.id, 30_000_000)
+    const first = await shop.refund(order.id, 30_000_000)
     expect(first.status).toBe(200)
     expect(first.body.refund).toMatchObject({ amount: 30_000_000, destination: 'channel' })
     expect(first.body.order.status).toBe('partially-refunded')
@@ -191,14 +145,14 @@ describe('refunds through Alipay', () => {
       code: '10000',
       bizContent: { out_trade_no: order.number, trade_no: trade.tradeNo, refund_amount: '30.00', out_request_no: first.body.refund.id, refund_reason: 'Customer asked' },
     })
-    expect(await cash()).toBe(before - 30_000_000)
+    expect(await shop.cash()).toBe(before - 30_000_000)
 
-    const remainder = await refund(order.id, 70_000_000)
+    const remainder = await shop.refund(order.id, 70_000_000)
     expect(remainder.status).toBe(200)
     expect(remainder.body.order.status).toBe('refunded')
     expect(trade.status).toBe('TRADE_CLOSED')
-    expect(await cash()).toBe(before - TOP_UP)
-    expect((await ledgerOf(order.id)).map((entry) => [entry.kind, entry.amount])).toEqual([
+    expect(await shop.cash()).toBe(before - TOP_UP)
+    expect((await shop.ledgerOf(order.id)).map((entry) => [entry.kind, entry.amount])).toEqual([
       ['top-up', TOP_UP],
       ['refund', -30_000_000],
       ['refund', -70_000_000],
@@ -206,24 +160,24 @@ describe('refunds through Alipay', () => {
   })
 
   it('refunds a whole order in one go', async () => {
-    const order = await checkout()
+    const order = await shop.checkout('alipay')
     await fake.pay(order.number)
-    const before = await cash()
-    const res = await refund(order.id, TOP_UP)
+    const before = await shop.cash()
+    const res = await shop.refund(order.id, TOP_UP)
     expect(res.status).toBe(200)
     expect(res.body.order.status).toBe('refunded')
     expect(fake.trades.get(order.number)!.status).toBe('TRADE_CLOSED')
-    expect(await cash()).toBe(before - TOP_UP)
+    expect(await shop.cash()).toBe(before - TOP_UP)
   })
 
   it('puts the money back when Alipay refuses the refund, or our signature', async () => {
-    const order = await checkout()
+    const order = await shop.checkout('alipay')
     await fake.pay(order.number)
-    const before = await cash()
+    const before = await shop.cash()
 
     await configure({ privateKey: pem(stranger).privateKey })
     try {
-      const badSignature = await refund(order.id, 20_000_000)
+      const badSignature = await shop.refund(order.id, 20_000_000)
       expect(badSignature.status).toBe(502)
       expect(badSignature.body.errors[0].message).toMatch(/isv\.invalid-signature/)
     } finally {
@@ -234,15 +188,15 @@ describe('refunds through Alipay', () => {
     const trade = fake.trades.get(order.number)!
     fake.trades.delete(order.number)
     try {
-      const unknown = await refund(order.id, 20_000_000)
+      const unknown = await shop.refund(order.id, 20_000_000)
       expect(unknown.status).toBe(502)
       expect(unknown.body.errors[0].message).toMatch(/ACQ\.TRADE_NOT_EXIST/)
     } finally {
       fake.trades.set(order.number, trade)
     }
 
-    expect(await orderStatus(order.id)).toBe('paid')
-    expect(await cash()).toBe(before)
-    expect((await ledgerOf(order.id)).reduce((sum, entry) => sum + entry.amount, 0)).toBe(TOP_UP)
+    expect(await shop.orderStatus(order.id)).toBe('paid')
+    expect(await shop.cash()).toBe(before)
+    expect((await shop.ledgerOf(order.id)).reduce((sum, entry) => sum + entry.amount, 0)).toBe(TOP_UP)
   })
 })

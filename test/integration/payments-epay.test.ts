@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto'
-
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { startFakeEpay, type FakeEpay } from '../helpers/fake-epay'
-import { rest } from '../helpers/rest'
-import { ADMIN_EMAIL, ADMIN_PASSWORD, signIn, startTestServer, type TestServer } from '../helpers/server'
+import { openShop, TOP_UP, type Shop } from '../helpers/payments'
+import { startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * Epay end to end against a local gateway that checks what we sign: the customer's browser goes
@@ -14,73 +12,27 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, signIn, startTestServer, type TestServer }
 
 const PID = '1001'
 const KEY = 'epay-merchant-key-0123456789abcdef'
-const TOP_UP = 100_000_000
 
 let server: TestServer
 let fake: FakeEpay
-let customerToken: string
-let staffToken: string
-let financeToken: string
+let shop: Shop
 
 const configure = (epay: Record<string, unknown>) => server.payload.updateGlobal({ slug: 'payment-settings', data: { epay: epay as never } })
 
-async function checkout(method?: string, order: Record<string, unknown> = { kind: 'top-up', amount: TOP_UP }) {
-  const res = await rest(server.baseUrl, '/api/orders/checkout', {
-    method: 'POST',
-    token: customerToken,
-    body: JSON.stringify({ ...order, channel: 'epay', method }),
-  })
-  expect(res.status).toBe(201)
-  return res.body.order as { id: string; number: string; payable: number; status: string; payUrl: string }
-}
-
 /** Places an order and follows its link to the gateway, as the customer's browser does. */
-async function placeAtGateway(method?: string, order?: Record<string, unknown>) {
-  const placed = await checkout(method, order)
+async function placeAtGateway(method?: string, order: Record<string, unknown> = { kind: 'top-up', amount: TOP_UP }) {
+  const placed = await shop.checkout('epay', { ...order, method })
   const page = await fetch(placed.payUrl)
   expect(page.status).toBe(200)
   expect(await page.text()).toContain('收银台')
   return placed
 }
 
-async function cash() {
-  const res = await rest(server.baseUrl, '/api/me/billing', { token: customerToken })
-  expect(res.status).toBe(200)
-  return res.body.balances.cash as number
-}
-
-async function orderStatus(id: string) {
-  const res = await rest(server.baseUrl, `/api/orders/${id}`, { token: customerToken })
-  expect(res.status).toBe(200)
-  return res.body.status as string
-}
-
-async function ledgerOf(orderId: string) {
-  const res = await rest(server.baseUrl, `/api/ledger-entries?where[referenceId][equals]=${orderId}&depth=0`, { token: staffToken })
-  return res.body.docs as { kind: string; amount: number }[]
-}
-
-async function eventsOf(orderId: string) {
-  const res = await rest(server.baseUrl, `/api/payment-events?where[order][equals]=${orderId}&depth=0&limit=100`, { token: staffToken })
-  return res.body.docs as { kind: string; outcome: string | null; verified: boolean; detail: Record<string, unknown> }[]
-}
-
-async function rejectedAudits() {
-  const res = await rest(server.baseUrl, '/api/audit-logs?where[action][equals]=rejected&limit=100', { token: staffToken })
-  return res.body.docs as { summary: string }[]
-}
-
 beforeAll(async () => {
   server = await startTestServer()
   fake = await startFakeEpay({ [PID]: KEY })
   await configure({ enabled: true, gateway: fake.url, pid: PID, key: KEY, types: ['alipay', 'wxpay'] })
-  const email = `c-${randomUUID()}@modelgate.test`
-  await server.payload.create({ collection: 'users', data: { email, password: 'customer-password-1' } })
-  customerToken = (await signIn(server.baseUrl, 'users', email, 'customer-password-1')).token
-  staffToken = (await signIn(server.baseUrl, 'admins', ADMIN_EMAIL, ADMIN_PASSWORD)).token
-  const financeEmail = `finance-${randomUUID()}@modelgate.test`
-  await server.payload.create({ collection: 'admins', data: { email: financeEmail, password: 'staff-password-123', role: 'finance' } })
-  financeToken = (await signIn(server.baseUrl, 'admins', financeEmail, 'staff-password-123')).token
+  shop = await openShop(server)
 })
 
 afterAll(async () => {
@@ -90,7 +42,7 @@ afterAll(async () => {
 
 describe('paying through Epay', () => {
   it('sends the customer to the gateway with a signed request, and credits the wallet once when the gateway calls back', async () => {
-    const before = await cash()
+    const before = await shop.cash()
     const order = await placeAtGateway('wxpay')
     expect(order.payUrl.startsWith(`${fake.url}submit.php?`)).toBe(true)
     expect(fake.refused).toEqual([])
@@ -98,10 +50,10 @@ describe('paying through Epay', () => {
 
     const attempts = await fake.pay(order.number)
     expect(attempts).toEqual([{ status: 200, body: 'success' }])
-    expect(await orderStatus(order.id)).toBe('paid')
-    expect(await cash()).toBe(before + TOP_UP)
-    expect(await ledgerOf(order.id)).toEqual([expect.objectContaining({ kind: 'top-up', amount: TOP_UP })])
-    const paid = (await eventsOf(order.id)).find((event) => event.kind === 'notify')!
+    expect(await shop.orderStatus(order.id)).toBe('paid')
+    expect(await shop.cash()).toBe(before + TOP_UP)
+    expect(await shop.ledgerOf(order.id)).toEqual([expect.objectContaining({ kind: 'top-up', amount: TOP_UP })])
+    const paid = (await shop.eventsOf(order.id)).find((event) => event.kind === 'notify')!
     expect(paid).toMatchObject({ verified: true, outcome: 'accepted' })
     expect(paid.detail).toMatchObject({ trade_no: fake.orders.get(order.number)!.tradeNo, money: '100.00' })
     expect(paid.detail).not.toHaveProperty('sign')
@@ -110,12 +62,12 @@ describe('paying through Epay', () => {
     const back = await fetch(fake.returnUrl(order.number), { redirect: 'manual' })
     expect(back.status).toBe(302)
     expect(back.headers.get('location')).toContain(`order=${order.number}`)
-    expect(await cash()).toBe(before + TOP_UP)
-    expect((await eventsOf(order.id)).find((event) => event.kind === 'return')).toMatchObject({ outcome: 'duplicate' })
+    expect(await shop.cash()).toBe(before + TOP_UP)
+    expect((await shop.eventsOf(order.id)).find((event) => event.kind === 'return')).toMatchObject({ outcome: 'duplicate' })
   })
 
   it('is refused by the gateway when the key we sign with is not the merchant key', async () => {
-    const order = await checkout()
+    const order = await shop.checkout('epay')
     const stranger = await startFakeEpay({ [PID]: 'the key the gateway really has' })
     try {
       const page = await fetch(`${stranger.url}submit.php?${new URL(order.payUrl).searchParams}`)
@@ -127,24 +79,24 @@ describe('paying through Epay', () => {
   })
 
   it('pays an order from the signed return alone when the notify is late', async () => {
-    const before = await cash()
+    const before = await shop.cash()
     const order = await placeAtGateway()
     expect(fake.orders.get(order.number)!.type).toBe('alipay')
     expect((await fetch(fake.returnUrl(order.number), { redirect: 'manual' })).status).toBe(302)
-    expect(await orderStatus(order.id)).toBe('paid')
+    expect(await shop.orderStatus(order.id)).toBe('paid')
     expect(await fake.pay(order.number)).toEqual([{ status: 200, body: 'success' }])
-    expect(await cash()).toBe(before + TOP_UP)
+    expect(await shop.cash()).toBe(before + TOP_UP)
   })
 
   it('credits once when the same callback arrives twenty times at once', async () => {
-    const before = await cash()
+    const before = await shop.cash()
     const order = await placeAtGateway()
     const url = fake.notifyUrl(order.number)
     const answers = await Promise.all(Array.from({ length: 20 }, async () => (await fetch(url)).text()))
     expect(answers).toEqual(Array(20).fill('success'))
-    expect(await cash()).toBe(before + TOP_UP)
-    expect(await ledgerOf(order.id)).toHaveLength(1)
-    const outcomes = (await eventsOf(order.id)).filter((event) => event.kind === 'notify').map((event) => event.outcome)
+    expect(await shop.cash()).toBe(before + TOP_UP)
+    expect(await shop.ledgerOf(order.id)).toHaveLength(1)
+    const outcomes = (await shop.eventsOf(order.id)).filter((event) => event.kind === 'notify').map((event) => event.outcome)
     expect(outcomes.filter((outcome) => outcome === 'accepted')).toHaveLength(1)
     expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(19)
   })
@@ -152,14 +104,14 @@ describe('paying through Epay', () => {
   it('acknowledges a signed notice of an unpaid trade without paying', async () => {
     const order = await placeAtGateway()
     expect(await fake.pay(order.number, { overrides: { trade_status: 'WAIT_BUYER_PAY' } })).toEqual([{ status: 200, body: 'success' }])
-    expect(await orderStatus(order.id)).toBe('pending')
+    expect(await shop.orderStatus(order.id)).toBe('pending')
   })
 })
 
 describe('callbacks that must change nothing', () => {
   it('refuses a tampered or unsigned notice, by GET or POST, with 400, and audits it', async () => {
-    const before = await cash()
-    const auditsBefore = (await rejectedAudits()).length
+    const before = await shop.cash()
+    const auditsBefore = (await shop.rejectedAudits()).length
     const order = await placeAtGateway()
     const signed = new URL(fake.notifyUrl(order.number))
     const tampered = new URL(signed)
@@ -176,17 +128,16 @@ describe('callbacks that must change nothing', () => {
     const posted = await fetch(`${signed.origin}${signed.pathname}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: tampered.searchParams.toString() })
     expect(posted.status).toBe(400)
 
-    expect(await orderStatus(order.id)).toBe('pending')
-    expect(await cash()).toBe(before)
-    const audits = await rejectedAudits()
+    expect(await shop.orderStatus(order.id)).toBe('pending')
+    expect(await shop.cash()).toBe(before)
+    const audits = await shop.rejectedAudits()
     expect(audits).toHaveLength(auditsBefore + 3)
     expect(audits.slice(0, 3).map((audit) => audit.summary)).toEqual(Array(3).fill('epay callback refused: The Epay signature does not match.'))
-    const rejected = await rest(server.baseUrl, '/api/payment-events?where[outcome][equals]=rejected&where[channel][equals]=epay&limit=100', { token: staffToken })
-    expect(rejected.body.docs).toHaveLength(3)
+    expect(await shop.rejectedEvents('epay')).toHaveLength(3)
   })
 
   it('refuses a notice signed with another key or for another merchant id', async () => {
-    const before = await cash()
+    const before = await shop.cash()
     const order = await placeAtGateway()
     const other = await startFakeEpay({ [PID]: 'another merchant key', '1002': KEY })
     try {
@@ -198,22 +149,22 @@ describe('callbacks that must change nothing', () => {
     } finally {
       await other.close()
     }
-    expect(await orderStatus(order.id)).toBe('pending')
-    expect(await cash()).toBe(before)
+    expect(await shop.orderStatus(order.id)).toBe('pending')
+    expect(await shop.cash()).toBe(before)
   })
 
   it('refuses a correctly signed notice for another amount, every time the gateway retries', async () => {
-    const before = await cash()
+    const before = await shop.cash()
     const order = await placeAtGateway()
     const attempts = await fake.pay(order.number, { overrides: { money: '1.00' }, attempts: 2 })
     expect(attempts).toEqual([
       { status: 400, body: 'fail' },
       { status: 400, body: 'fail' },
     ])
-    expect(await orderStatus(order.id)).toBe('pending')
-    expect(await cash()).toBe(before)
-    expect(await ledgerOf(order.id)).toEqual([])
-    expect((await eventsOf(order.id)).filter((event) => event.kind === 'notify').map((event) => event.outcome)).toEqual(['rejected', 'rejected'])
+    expect(await shop.orderStatus(order.id)).toBe('pending')
+    expect(await shop.cash()).toBe(before)
+    expect(await shop.ledgerOf(order.id)).toEqual([])
+    expect((await shop.eventsOf(order.id)).filter((event) => event.kind === 'notify').map((event) => event.outcome)).toEqual(['rejected', 'rejected'])
   })
 
   it('sends a browser with a forged return home without paying', async () => {
@@ -221,7 +172,7 @@ describe('callbacks that must change nothing', () => {
     const url = new URL(fake.returnUrl(order.number))
     url.searchParams.set('sign', '0'.repeat(32))
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(302)
-    expect(await orderStatus(order.id)).toBe('pending')
+    expect(await shop.orderStatus(order.id)).toBe('pending')
   })
 })
 
@@ -229,13 +180,13 @@ describe('refunds', () => {
   it('refuses a staff refund of an Epay top-up with 409, changing nothing', async () => {
     const order = await placeAtGateway()
     await fake.pay(order.number)
-    const before = await cash()
-    const res = await rest(server.baseUrl, `/api/orders/${order.id}/refund`, { method: 'POST', token: financeToken, body: JSON.stringify({ amount: 50_000_000, reason: 'Customer asked' }) })
+    const before = await shop.cash()
+    const res = await shop.refund(order.id, 50_000_000)
     expect(res.status).toBe(409)
     expect(res.body.errors[0].message).toMatch(/epay cannot send money back/)
-    expect(await orderStatus(order.id)).toBe('paid')
-    expect(await cash()).toBe(before)
-    expect(await ledgerOf(order.id)).toHaveLength(1)
+    expect(await shop.orderStatus(order.id)).toBe('paid')
+    expect(await shop.cash()).toBe(before)
+    expect(await shop.ledgerOf(order.id)).toHaveLength(1)
     const refunds = await server.payload.find({ collection: 'refunds', where: { order: { equals: order.id } }, overrideAccess: true })
     expect(refunds.totalDocs).toBe(0)
   })
@@ -243,17 +194,17 @@ describe('refunds', () => {
   it('pays for a plan through Epay and refunds part of it to the wallet', async () => {
     const resource = await server.payload.create({ collection: 'plan-resources', data: { name: 'Epay chat', models: ['gpt-*'], meter: 'tokens', limit: 1000 } })
     const plan = await server.payload.create({ collection: 'plans', data: { name: 'Epay plan', resources: [resource.id], periodUnit: 'days', periodLength: 30, price: 30_000_000 } as never })
-    const before = await cash()
+    const before = await shop.cash()
     const order = await placeAtGateway(undefined, { kind: 'plan', plan: plan.id })
     expect(fake.orders.get(order.number)!.money).toBe('30.00')
     expect(await fake.pay(order.number)).toEqual([{ status: 200, body: 'success' }])
-    expect(await orderStatus(order.id)).toBe('paid')
-    expect(await cash()).toBe(before)
+    expect(await shop.orderStatus(order.id)).toBe('paid')
+    expect(await shop.cash()).toBe(before)
 
-    const res = await rest(server.baseUrl, `/api/orders/${order.id}/refund`, { method: 'POST', token: financeToken, body: JSON.stringify({ amount: 10_000_000, reason: 'Goodwill' }) })
+    const res = await shop.refund(order.id, 10_000_000, 'Goodwill')
     expect(res.status).toBe(200)
     expect(res.body.refund).toMatchObject({ amount: 10_000_000, destination: 'wallet' })
     expect(res.body.order.status).toBe('partially-refunded')
-    expect(await cash()).toBe(before + 10_000_000)
+    expect(await shop.cash()).toBe(before + 10_000_000)
   })
 })

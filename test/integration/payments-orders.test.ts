@@ -129,6 +129,25 @@ describe('paying an order', () => {
   })
 })
 
+describe('who sees an order', () => {
+  it('shows an order to its customer and finance, never to another customer, over REST and GraphQL', async () => {
+    const owner = await customer()
+    const o = await order(owner)
+    const emailOf = async (id: string) => (await server.payload.findByID({ collection: 'users', id })).email!
+    const mine = (await signIn(server.baseUrl, 'users', await emailOf(owner), 'customer-password-1')).headers
+    const stranger = (await signIn(server.baseUrl, 'users', await emailOf(await customer()), 'customer-password-1')).headers
+    expect((await rest(server.baseUrl, `/api/orders/${o.id}`, { headers: mine })).body.number).toBe(o.number)
+    expect((await rest(server.baseUrl, `/api/orders/${o.id}`, { headers: finance })).status).toBe(200)
+    expect([403, 404]).toContain((await rest(server.baseUrl, `/api/orders/${o.id}`, { headers: stranger })).status)
+    expect((await rest(server.baseUrl, `/api/orders?where[id][equals]=${o.id}`, { headers: stranger })).body.totalDocs).toBe(0)
+    const graphql = await rest(server.baseUrl, '/api/graphql', { method: 'POST', headers: stranger, body: JSON.stringify({ query: `{ Order(id: "${o.id}") { number } }` }) })
+    expect(JSON.stringify(graphql.body)).not.toContain(o.number)
+    // Nobody changes an order's fields through REST; they move only through the order endpoints.
+    expect((await rest(server.baseUrl, `/api/orders/${o.id}`, { method: 'PATCH', headers: mine, body: JSON.stringify({ status: 'paid' }) })).status).toBe(403)
+    expect((await findOrder(runner().query, { id: o.id }))!.status).toBe('pending')
+  })
+})
+
 describe('coupons', () => {
   it('take a fixed amount or a capped percentage off, paid cash plus the discount as gift on a top-up', async () => {
     const owner = await customer()

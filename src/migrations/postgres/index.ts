@@ -10,6 +10,8 @@ import * as migration_20261129_204559_wechat_referral from './20261129_204559_we
 import * as migration_20261129_205048_audit_views from './20261129_205048_audit_views';
 import * as migration_20261129_205606_payments from './20261129_205606_payments';
 import * as migration_20261129_210319_close_orders_job from './20261129_210319_close_orders_job';
+import * as migration_20261129_211426_chat from './20261129_211426_chat';
+import * as migration_20261129_211641_provider_balances from './20261129_211641_provider_balances';
 
 export const migrations = [
   {
@@ -70,6 +72,16 @@ export const migrations = [
   {
     up: migration_20261129_210319_close_orders_job.up,
     down: migration_20261129_210319_close_orders_job.down,
-    name: '20261129_210319_close_orders_job'
+    name: '20261129_210319_close_orders_job',
+  },
+  {
+    up: migration_20261129_211426_chat.up,
+    down: migration_20261129_211426_chat.down,
+    name: '20261129_211426_chat',
+  },
+  {
+    up: migration_20261129_211641_provider_balances.up,
+    down: migration_20261129_211641_provider_balances.down,
+    name: '20261129_211641_provider_balances'
   },
 ];

@@ -5,6 +5,8 @@ import * as migration_20261122_042641_billing from './20261122_042641_billing';
 import * as migration_20261129_203919_accounts from './20261129_203919_accounts';
 import * as migration_20261129_204555_wechat_referral from './20261129_204555_wechat_referral';
 import * as migration_20261129_205604_payments from './20261129_205604_payments';
+import * as migration_20261129_211422_chat from './20261129_211422_chat';
+import * as migration_20261129_211636_provider_balances from './20261129_211636_provider_balances';
 
 export const migrations = [
   {
@@ -40,6 +42,16 @@ export const migrations = [
   {
     up: migration_20261129_205604_payments.up,
     down: migration_20261129_205604_payments.down,
-    name: '20261129_205604_payments'
+    name: '20261129_205604_payments',
+  },
+  {
+    up: migration_20261129_211422_chat.up,
+    down: migration_20261129_211422_chat.down,
+    name: '20261129_211422_chat',
+  },
+  {
+    up: migration_20261129_211636_provider_balances.up,
+    down: migration_20261129_211636_provider_balances.down,
+    name: '20261129_211636_provider_balances'
   },
 ];

@@ -9,6 +9,7 @@ import { closeOrder, createOrder, findOrder, payOrder, type NewOrder, type Order
 import { beginRefund, finishRefund } from '../../src/payments/refunds'
 import { closeExpiredOrdersTask } from '../../src/jobs/close-orders'
 import { rest } from '../helpers/rest'
+import { startMailbox, type Mailbox } from '../helpers/smtp'
 import { ADMIN_EMAIL, ADMIN_PASSWORD, signIn, startTestServer, type TestServer } from '../helpers/server'
 
 /**
@@ -20,6 +21,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, signIn, startTestServer, type TestServer }
 
 const UNIT = 1_000_000
 let server: TestServer
+let mailbox: Mailbox
 let admin: Record<string, string>
 let finance: Record<string, string>
 let financeId: string
@@ -53,7 +55,8 @@ async function grant(couponId: string, ownerId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer()
+  mailbox = await startMailbox()
+  server = await startTestServer({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mailbox.port) })
   admin = (await signIn(server.baseUrl, 'admins', ADMIN_EMAIL, ADMIN_PASSWORD)).headers
   financeId = String((await server.payload.create({ collection: 'admins', data: { email: 'fin@orders.test', password: 'finance-password-1', role: 'finance' } })).id)
   finance = (await signIn(server.baseUrl, 'admins', 'fin@orders.test', 'finance-password-1')).headers
@@ -61,6 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close()
+  await mailbox?.close()
 })
 
 describe('paying an order', () => {
@@ -278,6 +282,23 @@ describe('refunds', () => {
   it('are refused for a top-up through a channel that cannot send money back', async () => {
     const { o } = await paidTopUp()
     await expect(refund(o, 20 * UNIT, false)).rejects.toThrow(/cannot send money back/)
+  })
+
+  it('give a plan bought through a channel that cannot refund back to the wallet, and tell the customer by mail', async () => {
+    const email = `refund-${randomBytes(3).toString('hex')}@orders.test`
+    const owner = String((await server.payload.create({ collection: 'users', data: { email, password: 'customer-password-1' } })).id)
+    const resource = await server.payload.create({ collection: 'plan-resources', data: { name: 'r2', models: ['gpt-*'], meter: 'requests', limit: 10 } })
+    const plan = await server.payload.create({ collection: 'plans', data: { name: 'Lite', resources: [resource.id], periodUnit: 'months', periodLength: 1, price: 20 * UNIT, onSale: true } as never })
+    const o = await order(owner, { kind: 'plan', planId: String(plan.id), amount: undefined })
+    await pay(o)
+    const res = await rest(server.baseUrl, `/api/orders/${o.id}/refund`, { method: 'POST', headers: finance, body: JSON.stringify({ amount: 15 * UNIT, reason: 'unused' }) })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ order: { status: 'partially-refunded' }, refund: { destination: 'wallet', status: 'succeeded', amount: 15 * UNIT } })
+    const b = await balances(owner)
+    expect(b.cash).toBe(15 * UNIT)
+    expect(b.derived.cash).toBe(b.cash)
+    const mail = await mailbox.mailTo(email, /Refund of order/)
+    expect(mail.text).toContain(`15.00 CNY of your order ${o.number}`)
   })
 
   it('go through staff endpoints for finance only, audited, and a locked order is neither refunded nor confirmed', async () => {

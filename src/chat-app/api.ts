@@ -12,10 +12,11 @@ export class ApiError extends Error {
 
 /** The message of a Payload-shaped (`{errors:[{message}]}`) or OpenAI-shaped (`{error:{message}}`) error body. */
 export function errorOf(body: unknown, status: number): ApiError {
-  const b = body as { errors?: { message?: string; data?: { code?: string } }[]; error?: { message?: string; code?: string } } | null
+  const b = body as { errors?: { message?: string; code?: string; data?: { code?: string } }[]; error?: { message?: string; code?: string } } | null
   const first = b?.errors?.[0]
   const message = first?.message ?? b?.error?.message ?? `The server answered ${status}.`
-  return new ApiError(message, status, first?.data?.code ?? b?.error?.code)
+  // Payload puts an error's code under `data`; our own routes put it beside the message.
+  return new ApiError(message, status, first?.code ?? first?.data?.code ?? b?.error?.code)
 }
 
 export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {

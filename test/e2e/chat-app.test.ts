@@ -17,11 +17,11 @@ import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { build } from 'esbuild'
-import PDFDocument from 'pdfkit'
 import type { Browser, Page } from 'playwright-core'
 
 import { ARTIFACTS, buildOnce, chromiumAvailable, hydrated, openBrowser, ROOT, startApp, type AppProcess } from '../helpers/browser-app'
 import { login, rest } from '../helpers/rest'
+import { pdfSample } from '../helpers/file-samples'
 import { startMailbox, type Mailbox } from '../helpers/smtp'
 
 const ADMIN_EMAIL = 'e2e-chat@modelgate.test'
@@ -38,17 +38,6 @@ const HOSTILE = [
   '<iframe srcdoc="<script>parent.__pwned=5</script>"></iframe>',
 ]
 
-function pdfWith(text: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument()
-    const chunks: Buffer[] = []
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-    doc.fontSize(14).text(text)
-    doc.end()
-  })
-}
 
 const suite = chromiumAvailable('the chat app browser suite') ? describe : describe.skip
 
@@ -190,7 +179,7 @@ suite('chat app in a real browser (production build)', () => {
       await page.locator('.composer input[type="file"]').setInputFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: randomBytes(64) })
       await page.locator('.composer .refusal').filter({ hasText: 'notes.bin was not added' }).waitFor()
 
-      await page.locator('.composer input[type="file"]').setInputFiles({ name: 'recipe.pdf', mimeType: 'application/pdf', buffer: await pdfWith(PDF_PHRASE) })
+      await page.locator('.composer input[type="file"]').setInputFiles({ name: 'recipe.pdf', mimeType: 'application/pdf', buffer: await pdfSample([PDF_PHRASE]) })
       const chip = page.getByTestId('attachment').filter({ hasText: 'recipe.pdf' })
       await chip.filter({ hasText: /characters extracted/ }).waitFor({ timeout: 30_000 })
       const answer = await ask('What is in the file?')

@@ -175,6 +175,7 @@ export interface Config {
   jobs: {
     tasks: {
       requeueStaleJobs: TaskRequeueStaleJobs;
+      tidyUp: TaskTidyUp;
       expireSubscriptions: TaskExpireSubscriptions;
       reconcileReservations: TaskReconcileReservations;
       closeExpiredOrders: TaskCloseExpiredOrders;
@@ -1395,6 +1396,7 @@ export interface PayloadJob {
         taskSlug:
           | 'inline'
           | 'requeueStaleJobs'
+          | 'tidyUp'
           | 'expireSubscriptions'
           | 'reconcileReservations'
           | 'closeExpiredOrders'
@@ -1436,6 +1438,7 @@ export interface PayloadJob {
     | (
         | 'inline'
         | 'requeueStaleJobs'
+        | 'tidyUp'
         | 'expireSubscriptions'
         | 'reconcileReservations'
         | 'closeExpiredOrders'
@@ -2728,6 +2731,17 @@ export interface TaskRequeueStaleJobs {
   input?: unknown;
   output: {
     requeued: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskTidyUp".
+ */
+export interface TaskTidyUp {
+  input?: unknown;
+  output: {
+    removed: number;
+    interrupted: number;
   };
 }
 /**

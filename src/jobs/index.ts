@@ -9,6 +9,7 @@ import { checkProviderBalancesTask } from './provider-balances'
 import { reconcileReservationsTask } from './reconcile-reservations'
 import { recheckProviderKeysTask } from './recheck-keys'
 import { requeueStaleJobsTask } from './requeue-stale'
+import { tidyUpTask } from './tidy-up'
 
 export const QUEUES = ['default', 'maintenance'] as const
 
@@ -18,7 +19,7 @@ export const QUEUES = ['default', 'maintenance'] as const
  */
 export function jobsConfig(app: Pick<AppConfig, 'JOBS_AUTORUN' | 'RELAY_RECHECK_DISABLED_KEYS'>, secrets: Secrets): JobsConfig {
   return {
-    tasks: [requeueStaleJobsTask, expireSubscriptionsTask, reconcileReservationsTask, closeExpiredOrdersTask, checkProviderBalancesTask(secrets), ...(app.RELAY_RECHECK_DISABLED_KEYS ? [recheckProviderKeysTask(secrets)] : [])],
+    tasks: [requeueStaleJobsTask, tidyUpTask, expireSubscriptionsTask, reconcileReservationsTask, closeExpiredOrdersTask, checkProviderBalancesTask(secrets), ...(app.RELAY_RECHECK_DISABLED_KEYS ? [recheckProviderKeysTask(secrets)] : [])],
     autoRun: QUEUES.map((queue) => ({ cron: '* * * * *', queue, limit: 20 })),
     shouldAutoRun: () => app.JOBS_AUTORUN,
     jobsCollectionOverrides: ({ defaultJobsCollection }): CollectionConfig => ({

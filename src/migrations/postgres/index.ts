@@ -12,6 +12,7 @@ import * as migration_20261129_205606_payments from './20261129_205606_payments'
 import * as migration_20261129_210319_close_orders_job from './20261129_210319_close_orders_job';
 import * as migration_20261129_211426_chat from './20261129_211426_chat';
 import * as migration_20261129_211641_provider_balances from './20261129_211641_provider_balances';
+import * as migration_20261129_214953_tidy_up_job from './20261129_214953_tidy_up_job';
 
 export const migrations = [
   {
@@ -82,6 +83,11 @@ export const migrations = [
   {
     up: migration_20261129_211641_provider_balances.up,
     down: migration_20261129_211641_provider_balances.down,
-    name: '20261129_211641_provider_balances'
+    name: '20261129_211641_provider_balances',
+  },
+  {
+    up: migration_20261129_214953_tidy_up_job.up,
+    down: migration_20261129_214953_tidy_up_job.down,
+    name: '20261129_214953_tidy_up_job'
   },
 ];

@@ -130,7 +130,8 @@ suite('chat app in a real browser (production build)', () => {
       await page.locator('input[name="password"]').fill(CUSTOMER.password)
       await page.getByRole('button', { name: 'Sign in', exact: true }).click()
       await hydrated(page, '.composer textarea')
-      expect(await page.locator('.model-picker select').inputValue()).toBe('modelgate-demo')
+      // The models arrive after the composer: wait for the default to be chosen.
+      await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('.model-picker select')?.value === 'modelgate-demo')
     })
   }, 120_000)
 

@@ -6,6 +6,9 @@ import type { Action, StaffRole } from './roles'
 
 type SignedIn = NonNullable<PayloadRequest['user']>
 
+/** Set by the staff sign-in strategy on a session used from outside the admin IP allow-list. */
+export type OutsideAllowList = { outsideAllowList?: boolean }
+
 export type StaffUser = SignedIn & { collection: 'admins'; role: StaffRole; email: string }
 
 export function isStaff(user: PayloadRequest['user'] | undefined): user is StaffUser {
@@ -17,11 +20,11 @@ export function isCustomer(user: PayloadRequest['user'] | undefined): boolean {
 }
 
 /**
- * The role a staff member acts in; none while their session still owes its second factor, so that
- * a password alone is never enough to do anything.
+ * The role a staff member acts in; none while their session still owes its second factor (a
+ * password alone is never enough to do anything) or is used from outside the admin IP allow-list.
  */
 export function staffRoleOf(user: PayloadRequest['user'] | undefined): StaffRole | undefined {
-  return isStaff(user) && !awaitsSecondFactor(user) ? user.role : undefined
+  return isStaff(user) && !awaitsSecondFactor(user) && !(user as OutsideAllowList).outsideAllowList ? user.role : undefined
 }
 
 export function isSuperAdmin(user: PayloadRequest['user'] | undefined): boolean {

@@ -1,7 +1,11 @@
 import { APIError, JWTAuthentication, type AuthStrategyFunction, type CollectionAfterLoginHook, type CollectionBeforeLoginHook } from 'payload'
 
+import type { OutsideAllowList } from '../access/staff'
+import { CLIENT_IP_HEADER } from '../http/client-ip'
+import { addressAllowed } from '../lib/ip-allow-list'
 import type { Secrets } from '../lib/secrets'
 import { answerIn, answerMatches, markSessionPassed, staffTotpRequired } from './second-factor'
+import { readAuthSettings } from './settings'
 import { mustUseSecondFactor, sessionPassed, type AwaitingSecondFactor } from './totp'
 
 /**
@@ -33,13 +37,17 @@ export const passSessionAtSignIn: CollectionAfterLoginHook = async ({ req, token
 
 /**
  * Payload's own JWT authentication, which also marks a staff member who must pass the second
- * factor and whose session has not yet; staffCan then refuses them everything. Registered on
- * admins, it runs before Payload's JWT strategy and so sees every token.
+ * factor and whose session has not yet; staffCan then refuses them everything. A staff token used
+ * from outside the admin IP allow-list is marked outside the list and may do nothing (see
+ * staffRoleOf), so the list guards every API, not only the back office's pages. Registered on admins, it runs before Payload's JWT strategy
+ * and so sees every token.
  */
 export const staffSecondFactorStrategy: AuthStrategyFunction = async (args) => {
   const result = await JWTAuthentication({ ...args, strategyName: 'local-jwt' })
   const user = result.user as (typeof result.user & AwaitingSecondFactor) | null
   if (user?.collection === 'admins') {
+    const { staff } = await readAuthSettings(args.payload)
+    ;(user as OutsideAllowList).outsideAllowList = !addressAllowed(staff?.adminIpAllowList ?? [], args.headers.get(CLIENT_IP_HEADER) ?? '')
     user.secondFactorPending = mustUseSecondFactor(user, staffTotpRequired(args.payload)) && !sessionPassed(user)
   }
   return result

@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook, CollectionAfterDeleteHook, CollectionConfig, Endpoint } from 'payload'
 
-import { checkoutEndpoint, claimCouponEndpoint } from '../endpoints/checkout'
+import { checkoutEndpoint, claimCouponEndpoint, myCouponsEndpoint } from '../endpoints/checkout'
 import { exportEndpoint } from '../endpoints/export'
 import { xlsxExportEndpoint } from '../endpoints/export-xlsx'
 import { orderAdminEndpoints } from '../endpoints/order-admin'
@@ -80,7 +80,7 @@ function withEndpoints(collection: CollectionConfig, endpoints: Endpoint[]): Col
 export function buildCollections(secrets: Secrets): CollectionConfig[] {
   const staffActions = orderAdminEndpoints(secrets)
   const orders = withEndpoints(Orders, [checkoutEndpoint(secrets), ...staffActions.orders, xlsxExportEndpoint])
-  const coupons = withEndpoints(Coupons, [claimCouponEndpoint, ...staffActions.coupons])
+  const coupons = withEndpoints(Coupons, [claimCouponEndpoint, myCouponsEndpoint, ...staffActions.coupons])
   const catalog = [Platforms, Models, providerKeys(secrets), apiKeys(secrets)].map(servedByRelay)
   return [
     ...[withSecondFactor(Admins, secrets), withSecondFactor(Users, secrets), Organizations, OrganizationMembers, ...catalog, Media, servedByRelay(Tiers), PlanResources, Plans, Subscriptions, RedemptionCodes, orders, coupons, CouponGrants, Conversations, Messages, PromptTemplates].map(staffManaged),

@@ -5,7 +5,7 @@ import { publicBaseUrl } from '../auth/mail'
 import { sqlRunnerOf } from '../billing/sql'
 import type { Secrets } from '../lib/secrets'
 import { channelFor } from '../payments/channels'
-import { claimCoupon } from '../payments/coupons'
+import { claimCoupon, heldCoupons } from '../payments/coupons'
 import { recordPaymentEvent } from '../payments/events'
 import { closeOrder, createOrder, OrderRejected, savePaymentStart, type OrderKind, type OrderRow } from '../payments/orders'
 import { readPaymentSettings, type PaymentSettings } from '../payments/settings'
@@ -132,5 +132,15 @@ export const claimCouponEndpoint: Endpoint = {
       if (error instanceof OrderRejected) return failure(error.status, error.message)
       throw error
     }
+  },
+}
+
+/** `GET /api/coupons/mine`: the signed-in customer's usable coupons, to choose one at checkout. */
+export const myCouponsEndpoint: Endpoint = {
+  path: '/mine',
+  method: 'get',
+  handler: async (req: PayloadRequest) => {
+    if (!req.user || !isCustomer(req.user)) return failure(401, 'Sign in to see your coupons.')
+    return Response.json({ coupons: await heldCoupons(sqlRunnerOf(req.payload).query, String(req.user.id)) })
   },
 }

@@ -149,3 +149,18 @@ export async function issueCoupon(tx: Tx, input: { couponId: string; ownerIds: s
   await insertGrants(tx, coupon.id, issued, now)
   return { issued, skipped }
 }
+
+export type HeldCoupon = { grantId: string; coupon: Pick<CouponTerms, 'id' | 'name' | 'kind' | 'amount' | 'percent' | 'maxDiscount' | 'minimumSpend' | 'orderKinds' | 'endsAt'> }
+
+/** The grants a customer can still use, with what each takes off, soonest to expire first. */
+export async function heldCoupons(query: Tx['query'], ownerId: string, now = new Date()): Promise<HeldCoupon[]> {
+  const grants = await query(`SELECT id, coupon_id FROM coupon_grants WHERE owner_id = ? AND status = 'available' ORDER BY created_at`, [ownerId])
+  const held: HeldCoupon[] = []
+  for (const grant of grants) {
+    const coupon = await readCoupon(query, 'id', String(grant.coupon_id))
+    if (!coupon || (coupon.endsAt && now >= coupon.endsAt)) continue
+    const { id, name, kind, amount, percent, maxDiscount, minimumSpend, orderKinds, endsAt } = coupon
+    held.push({ grantId: String(grant.id), coupon: { id, name, kind, amount, percent, maxDiscount, minimumSpend, orderKinds, endsAt } })
+  }
+  return held.sort((a, b) => (a.coupon.endsAt?.getTime() ?? Infinity) - (b.coupon.endsAt?.getTime() ?? Infinity))
+}

@@ -129,4 +129,22 @@ suite('paying from the chat app wallet through Epay (production build)', () => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'pay-02-plan-bought.png'), fullPage: true })
     })
   }, 180_000)
+
+  it('claims a coupon by its code and pays less for a top-up, the discount arriving as gift money', async () => {
+    await api('/api/coupons', { method: 'POST', body: JSON.stringify({ name: 'Welcome five', code: 'WELCOME5', kind: 'fixed', amount: 5_000_000, published: true }) })
+    await step('coupon', async () => {
+      await page.getByLabel('Coupon code').fill('WELCOME5')
+      await page.getByRole('button', { name: 'Claim' }).click()
+      await page.getByText('Claimed Welcome five.').waitFor({ state: 'visible' })
+      expect(await page.getByRole('radio', { name: /Welcome five/ }).isChecked()).toBe(true)
+      await page.getByRole('radio', { name: '100.00 CNY', exact: true }).check()
+      const number = await payThroughGateway(/^Pay with Epay$/)
+      expect(fake.orders.get(number)!.money).toBe('95.00')
+      await page.getByTestId('balance-cash').getByText('145.00').waitFor({ state: 'visible', timeout: 15_000 })
+      await page.getByTestId('balance-gift').getByText('5.00').waitFor({ state: 'visible' })
+      // The coupon is spent: it is no longer offered.
+      await page.getByRole('radio', { name: /Welcome five/ }).waitFor({ state: 'detached' })
+      await page.screenshot({ path: path.join(ARTIFACTS, 'pay-03-coupon.png'), fullPage: true })
+    })
+  }, 180_000)
 })

@@ -219,6 +219,12 @@ describe('coupons', () => {
     const claimed = await rest(server.baseUrl, '/api/coupons/claim', { method: 'POST', headers, body: JSON.stringify({ code: `${code}Y` }) })
     expect(claimed.status).toBe(201)
     expect(claimed.body.coupon.id).toBe(other.id)
+    // What the wallet offers at checkout: the customer's usable grants with their terms.
+    const mine = await rest(server.baseUrl, '/api/coupons/mine', { headers })
+    expect(mine.status).toBe(200)
+    expect(mine.body.coupons).toHaveLength(3)
+    expect(mine.body.coupons).toContainEqual(expect.objectContaining({ grantId: claimed.body.grant, coupon: expect.objectContaining({ id: other.id, kind: 'fixed', amount: UNIT }) }))
+    expect((await rest(server.baseUrl, '/api/coupons/mine')).status).toBe(401)
     expect(c.id).toBeTruthy()
   })
 })

@@ -61,8 +61,26 @@ export const strings: Strings<
   | 'previous'
   | 'next'
   | 'pageOf'
+  | 'coupons'
+  | 'couponCode'
+  | 'claim'
+  | 'claimed'
+  | 'noCoupon'
+  | 'couponUse'
+  | 'couponFixed'
+  | 'couponPercent'
+  | 'couponMinimum'
 > = {
   'zh-CN': {
+    coupons: '优惠券',
+    couponCode: '优惠码',
+    claim: '领取',
+    claimed: '已领取 {name}。',
+    noCoupon: '不使用优惠券',
+    couponUse: '下一次支付使用',
+    couponFixed: '减 {amount}',
+    couponPercent: '{percent}% 折扣',
+    couponMinimum: '满 {amount} 可用',
     loadFailed: '无法加载钱包：{message}',
     balances: '余额',
     available: '可用',
@@ -125,6 +143,15 @@ export const strings: Strings<
     pageOf: '第 {page} / {pages} 页',
   },
   en: {
+    coupons: 'Coupons',
+    couponCode: 'Coupon code',
+    claim: 'Claim',
+    claimed: 'Claimed {name}.',
+    noCoupon: 'No coupon',
+    couponUse: 'Use with the next payment',
+    couponFixed: '{amount} off',
+    couponPercent: '{percent}% off',
+    couponMinimum: 'on orders from {amount}',
     loadFailed: 'The wallet could not be loaded: {message}',
     balances: 'Balance',
     available: 'Available',

@@ -33,7 +33,12 @@ export type OrderStatus = 'pending' | 'paid' | 'failed' | 'closed' | 'refunding'
 
 export type Order = { id: string; number: string; payable: number; payUrl: string | null; qrCode: string | null; status: OrderStatus }
 
-export type CheckoutRequest = { kind: 'top-up'; amount: number; channel: string } | { kind: 'plan'; plan: string; channel: string }
+export type CheckoutRequest = ({ kind: 'top-up'; amount: number; channel: string } | { kind: 'plan'; plan: string; channel: string }) & { couponGrant?: string }
+
+export type HeldCoupon = {
+  grantId: string
+  coupon: { id: string; name: string; kind: 'fixed' | 'percent'; amount: number; percent: number; maxDiscount: number; minimumSpend: number; orderKinds: string[]; endsAt: string | null }
+}
 
 export type UsageLog = { id: string; createdAt: string; model?: string | null; promptTokens?: number | null; completionTokens?: number | null; charge?: number | null }
 

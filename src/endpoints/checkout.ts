@@ -10,8 +10,8 @@ import { recordPaymentEvent } from '../payments/events'
 import { closeOrder, createOrder, OrderRejected, savePaymentStart, type OrderKind, type OrderRow } from '../payments/orders'
 import { readPaymentSettings, type PaymentSettings } from '../payments/settings'
 import { clientIpOf } from '../hooks/audit'
+import { payloadError } from '../lib/payload-errors'
 
-const failure = (status: number, message: string) => Response.json({ errors: [{ message }] }, { status })
 
 type CheckoutBody = { kind?: unknown; amount?: unknown; plan?: unknown; channel?: unknown; method?: unknown; couponGrant?: unknown }
 
@@ -51,19 +51,19 @@ export function checkoutEndpoint(secrets: Secrets): Endpoint {
     path: '/checkout',
     method: 'post',
     handler: async (req: PayloadRequest) => {
-      if (!req.user) return failure(401, 'Sign in to place an order.')
-      if (!isCustomer(req.user)) return failure(403, 'Only customer accounts place orders.')
+      if (!req.user) return payloadError(401, 'Sign in to place an order.')
+      if (!isCustomer(req.user)) return payloadError(403, 'Only customer accounts place orders.')
       const body = ((await req.json?.().catch(() => undefined)) ?? {}) as CheckoutBody
       const kind = body.kind as OrderKind
-      if (!['top-up', 'plan', 'membership'].includes(kind)) return failure(400, 'The kind must be top-up, plan or membership.')
+      if (!['top-up', 'plan', 'membership'].includes(kind)) return payloadError(400, 'The kind must be top-up, plan or membership.')
       const settings = await readPaymentSettings(req.payload, { reveal: true })
       if (kind === 'top-up') {
         const problem = topUpProblem(body.amount, settings)
-        if (problem) return failure(400, problem)
+        if (problem) return payloadError(400, problem)
       }
       const channelId = String(body.channel ?? '')
       const channel = channelFor(channelId, settings, secrets)
-      if (!channel) return failure(400, `Paying by ${channelId || 'that channel'} is not available.`)
+      if (!channel) return payloadError(400, `Paying by ${channelId || 'that channel'} is not available.`)
 
       const runner = sqlRunnerOf(req.payload)
       const ownerId = String(req.user.id)
@@ -84,7 +84,7 @@ export function checkoutEndpoint(secrets: Secrets): Endpoint {
           return created
         })
       } catch (error) {
-        if (error instanceof OrderRejected) return failure(error.status, error.message)
+        if (error instanceof OrderRejected) return payloadError(error.status, error.message)
         throw error
       }
 
@@ -111,7 +111,7 @@ export function checkoutEndpoint(secrets: Secrets): Endpoint {
           await recordPaymentEvent(tx, { orderId: order.id, channel: channel.id, kind: 'close', verified: true, outcome: 'failed', summary: reason })
         })
         req.payload.logger.warn({ err: error }, `order ${order.number}: ${channel.id} refused to start`)
-        return failure(502, reason)
+        return payloadError(502, reason)
       }
     },
   }
@@ -122,14 +122,14 @@ export const claimCouponEndpoint: Endpoint = {
   path: '/claim',
   method: 'post',
   handler: async (req: PayloadRequest) => {
-    if (!req.user || !isCustomer(req.user)) return failure(401, 'Sign in to claim a coupon.')
+    if (!req.user || !isCustomer(req.user)) return payloadError(401, 'Sign in to claim a coupon.')
     const code = ((await req.json?.().catch(() => undefined)) as { code?: unknown } | undefined)?.code
-    if (typeof code !== 'string' || !code.trim()) return failure(400, 'Give the coupon code.')
+    if (typeof code !== 'string' || !code.trim()) return payloadError(400, 'Give the coupon code.')
     try {
       const claimed = await sqlRunnerOf(req.payload).transaction((tx) => claimCoupon(tx, { code, ownerId: String(req.user!.id) }))
       return Response.json({ grant: claimed.grantId, coupon: { id: claimed.coupon.id, name: claimed.coupon.name } }, { status: 201 })
     } catch (error) {
-      if (error instanceof OrderRejected) return failure(error.status, error.message)
+      if (error instanceof OrderRejected) return payloadError(error.status, error.message)
       throw error
     }
   },
@@ -140,7 +140,7 @@ export const myCouponsEndpoint: Endpoint = {
   path: '/mine',
   method: 'get',
   handler: async (req: PayloadRequest) => {
-    if (!req.user || !isCustomer(req.user)) return failure(401, 'Sign in to see your coupons.')
+    if (!req.user || !isCustomer(req.user)) return payloadError(401, 'Sign in to see your coupons.')
     return Response.json({ coupons: await heldCoupons(sqlRunnerOf(req.payload).query, String(req.user.id)) })
   },
 }

@@ -3,6 +3,7 @@ import type { CollectionConfig, CollectionSlug, Endpoint, Field, PayloadRequest,
 import { staffCan } from '../access/staff'
 import { recordAudit, secretFieldsOf } from '../hooks/audit'
 import { csvRow } from '../lib/csv'
+import { payloadError } from '../lib/payload-errors'
 
 const PAGE_SIZE = 500
 const EXPORTABLE = new Set(['text', 'email', 'textarea', 'select', 'number', 'checkbox', 'date', 'relationship', 'json', 'radio', 'upload', 'code'])
@@ -29,7 +30,7 @@ export function exportName(slug: string, extension: string) {
 export async function startExport(req: PayloadRequest, format: string) {
   const slug = req.routeParams?.collection as CollectionSlug
   if (!staffCan(req.user, slug, 'export')) {
-    return Response.json({ errors: [{ message: 'You are not allowed to perform this action.' }] }, { status: 403 })
+    return payloadError(403, 'You are not allowed to perform this action.')
   }
   const collection = req.payload.collections[slug]!.config
   const where = (req.query?.where ?? {}) as Where

@@ -5,10 +5,10 @@ import type { Endpoint } from 'payload'
 import { staffCan } from '../access/staff'
 import { STAFF_ROLES } from '../access/roles'
 import { STAFF_INVITE } from '../auth/mail'
+import { payloadError } from '../lib/payload-errors'
 
 const INVITE_VALID_MS = 72 * 60 * 60 * 1000
 
-const refuse = (message: string, status: number) => Response.json({ errors: [{ message }] }, { status })
 
 /**
  * `POST /api/admins/invite` {email, name?, role}: a super-admin adds a staff member, who gets a
@@ -19,14 +19,14 @@ export const inviteStaffEndpoint: Endpoint = {
   path: '/invite',
   method: 'post',
   handler: async (req) => {
-    if (!staffCan(req.user, 'admins', 'create')) return refuse('Only a super-admin can invite staff.', 403)
+    if (!staffCan(req.user, 'admins', 'create')) return payloadError(403, 'Only a super-admin can invite staff.')
     const body = (await req.json?.().catch(() => undefined)) as { email?: unknown; name?: unknown; role?: unknown } | undefined
     const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase() : ''
     const role = body?.role
-    if (!/^[^@\s]+@[^@\s]+$/.test(email)) return refuse('Give the email address to invite.', 400)
-    if (!STAFF_ROLES.includes(role as (typeof STAFF_ROLES)[number])) return refuse(`The role must be one of: ${STAFF_ROLES.join(', ')}.`, 400)
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) return payloadError(400, 'Give the email address to invite.')
+    if (!STAFF_ROLES.includes(role as (typeof STAFF_ROLES)[number])) return payloadError(400, `The role must be one of: ${STAFF_ROLES.join(', ')}.`)
     const taken = await req.payload.count({ collection: 'admins', where: { email: { equals: email } }, overrideAccess: true, req })
-    if (taken.totalDocs > 0) return refuse('A staff member with this email already exists.', 409)
+    if (taken.totalDocs > 0) return payloadError(409, 'A staff member with this email already exists.')
 
     const invited = await req.payload.create({
       collection: 'admins',

@@ -13,8 +13,8 @@ import { RefundRefused } from '../payments/channel'
 import { beginRefund, finishRefund, markRefundSent, pendingRefund, type PendingRefund, type RefundOutcome } from '../payments/refunds'
 import { readPaymentSettings, referralRuleOf } from '../payments/settings'
 import { orderView } from './checkout'
+import { payloadError } from '../lib/payload-errors'
 
-const failure = (status: number, message: string) => Response.json({ errors: [{ message }] }, { status })
 
 type Body = Record<string, unknown>
 
@@ -31,7 +31,7 @@ function staffAction(
     path,
     method: 'post',
     handler: async (req: PayloadRequest) => {
-      if (!staffCan(req.user, slug, 'update')) return failure(403, 'You are not allowed to perform this action.')
+      if (!staffCan(req.user, slug, 'update')) return payloadError(403, 'You are not allowed to perform this action.')
       const id = String(req.routeParams?.id ?? '')
       const body = ((await req.json?.().catch(() => undefined)) ?? {}) as Body
       try {
@@ -39,7 +39,7 @@ function staffAction(
         if (audit) await recordAudit(req, { action: 'update', collectionSlug: slug, documentId: id, summary: audit.summary, changes: audit.changes })
         return response
       } catch (error) {
-        if (error instanceof OrderRejected) return failure(error.status, error.message)
+        if (error instanceof OrderRejected) return payloadError(error.status, error.message)
         throw error
       }
     },
@@ -137,7 +137,7 @@ export function orderAdminEndpoints(secrets: Secrets): { orders: Endpoint[]; cou
 
   const refundAnswer = (result: Awaited<ReturnType<typeof sendRefund>>, refund: { id: string; amount: number; destination: string }) => {
     const body = { order: orderView(result.order), refund: { ...refund, status: result.status } }
-    if (result.status === 'failed') return failure(502, `The gateway refused the refund: ${result.message}. Nothing was refunded.`)
+    if (result.status === 'failed') return payloadError(502, `The gateway refused the refund: ${result.message}. Nothing was refunded.`)
     return Response.json(result.status === 'pending' ? { ...body, message: result.message } : body, { status: result.status === 'pending' ? 202 : 200 })
   }
 

@@ -9,6 +9,7 @@ import { channelFor } from '../payments/channels'
 import { recordPaymentEvent } from '../payments/events'
 import { findOrder, payOrder, type PaymentOutcome } from '../payments/orders'
 import { readPaymentSettings, referralRuleOf } from '../payments/settings'
+import { payloadError } from '../lib/payload-errors'
 
 type Verified = { ok: true; channel: PaymentChannel; notice: Notice } | { ok: false; response: Response }
 
@@ -26,7 +27,7 @@ async function incoming(req: PayloadRequest): Promise<IncomingCallback> {
 async function verifyCallback(req: PayloadRequest, secrets: Secrets, kind: 'notify' | 'return'): Promise<Verified> {
   const settings = await readPaymentSettings(req.payload, { reveal: true })
   const channel = channelFor(String(req.routeParams?.channel ?? ''), settings, secrets)
-  if (!channel) return { ok: false, response: Response.json({ errors: [{ message: 'No such payment channel.' }] }, { status: 404 }) }
+  if (!channel) return { ok: false, response: payloadError(404, 'No such payment channel.') }
   const callback = await incoming(req)
   try {
     return { ok: true, channel, notice: await channel.verify(callback) }

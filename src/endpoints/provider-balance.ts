@@ -4,8 +4,8 @@ import { staffCan } from '../access/staff'
 import { REVEAL_SEALED_KEYS } from '../collections/ProviderKeys'
 import { refreshKeyBalance } from '../jobs/provider-balances'
 import type { Secrets } from '../lib/secrets'
+import { payloadError } from '../lib/payload-errors'
 
-const fail = (status: number, message: string) => Response.json({ errors: [{ message }] }, { status })
 
 /**
  * `POST /api/provider-keys/:id/check-balance`: staff who may update provider keys refresh one
@@ -16,7 +16,7 @@ export function checkBalanceEndpoint(secrets: Secrets): Endpoint {
     path: '/:id/check-balance',
     method: 'post',
     handler: async (req: PayloadRequest) => {
-      if (!staffCan(req.user, 'provider-keys', 'update')) return fail(403, 'You are not allowed to perform this action.')
+      if (!staffCan(req.user, 'provider-keys', 'update')) return payloadError(403, 'You are not allowed to perform this action.')
       const id = String(req.routeParams?.id ?? '')
       const key = await req.payload.findByID({
         collection: 'provider-keys',
@@ -26,12 +26,12 @@ export function checkBalanceEndpoint(secrets: Secrets): Endpoint {
         disableErrors: true,
         context: { [REVEAL_SEALED_KEYS]: true },
       })
-      if (!key) return fail(404, 'Not Found')
+      if (!key) return payloadError(404, 'Not Found')
       const outcome = await refreshKeyBalance(req.payload, secrets, key)
       if (!outcome.reported) {
         return Response.json({ id, balance: null, balanceCurrency: null, balanceCheckedAt: null, message: 'This provider does not report a balance.' })
       }
-      if (!outcome.ok) return fail(502, outcome.error)
+      if (!outcome.ok) return payloadError(502, outcome.error)
       return Response.json({ id, balance: outcome.balance.amount, balanceCurrency: outcome.balance.currency, balanceCheckedAt: outcome.checkedAt })
     },
   }

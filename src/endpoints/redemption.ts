@@ -4,8 +4,7 @@ import { staffCan } from '../access/staff'
 import { CodeRejected, insertBatch, parseBatch, type BatchInput } from '../billing/codes'
 import { sqlRunnerOf } from '../billing/sql'
 import { recordAudit } from '../hooks/audit'
-
-const refuse = (message: string, status: number) => Response.json({ errors: [{ message }] }, { status })
+import { payloadError } from '../lib/payload-errors'
 
 /** The batch as the audit entry shows it: what every code of it gives. */
 function batchChanges(input: BatchInput, count: number) {
@@ -23,14 +22,14 @@ export const generateCodesEndpoint: Endpoint = {
   path: '/generate',
   method: 'post',
   handler: async (req: PayloadRequest) => {
-    if (!staffCan(req.user, 'redemption-codes', 'create')) return refuse('You are not allowed to perform this action.', 403)
+    if (!staffCan(req.user, 'redemption-codes', 'create')) return payloadError(403, 'You are not allowed to perform this action.')
     const input = parseBatch(await req.json?.().catch(() => undefined))
-    if (typeof input === 'string') return refuse(input, 400)
+    if (typeof input === 'string') return payloadError(400, input)
     let codes: string[]
     try {
       codes = await sqlRunnerOf(req.payload).transaction((tx) => insertBatch(tx, input))
     } catch (error) {
-      if (error instanceof CodeRejected) return refuse(error.message, 400)
+      if (error instanceof CodeRejected) return payloadError(400, error.message)
       throw error
     }
     await recordAudit(req, {

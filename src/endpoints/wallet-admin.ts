@@ -9,8 +9,8 @@ import { LEDGER_BUCKETS } from '../collections/LedgerEntries'
 import { recordAudit } from '../hooks/audit'
 import { relationId } from '../lib/relation'
 import { announceCatalogChange } from '../relay/catalog-store'
+import { payloadError } from '../lib/payload-errors'
 
-const fail = (status: number, message: string) => Response.json({ errors: [{ message }] }, { status })
 
 /**
  * `POST /api/ledger-entries`, which is what the admin's create form sends: staff with the money
@@ -21,19 +21,19 @@ export const adjustWalletEndpoint: Endpoint = {
   path: '/',
   method: 'post',
   handler: async (req: PayloadRequest) => {
-    if (!staffCan(req.user, 'ledger-entries', 'create')) return fail(403, 'You are not allowed to perform this action.')
+    if (!staffCan(req.user, 'ledger-entries', 'create')) return payloadError(403, 'You are not allowed to perform this action.')
     await addDataAndFileToRequest(req)
     const data = (req.data ?? {}) as Record<string, unknown>
     const ownerId = relationId(data.owner)
     const amount = Number(data.amount)
     const bucket = data.bucket as Bucket
     const note = typeof data.note === 'string' ? data.note.trim() : ''
-    if (!ownerId) return fail(400, 'Choose the customer whose wallet changes.')
-    if (!Number.isSafeInteger(amount) || amount === 0) return fail(400, 'The amount is a non-zero whole number of micro-units.')
-    if (!LEDGER_BUCKETS.includes(bucket)) return fail(400, `The bucket is one of ${LEDGER_BUCKETS.join(', ')}.`)
-    if (!note) return fail(400, 'Give the reason for this adjustment.')
+    if (!ownerId) return payloadError(400, 'Choose the customer whose wallet changes.')
+    if (!Number.isSafeInteger(amount) || amount === 0) return payloadError(400, 'The amount is a non-zero whole number of micro-units.')
+    if (!LEDGER_BUCKETS.includes(bucket)) return payloadError(400, `The bucket is one of ${LEDGER_BUCKETS.join(', ')}.`)
+    if (!note) return payloadError(400, 'Give the reason for this adjustment.')
     const customer = await req.payload.find({ collection: 'users', where: { id: { equals: ownerId } }, limit: 1, depth: 0, overrideAccess: true })
-    if (customer.docs.length === 0) return fail(400, 'That customer does not exist.')
+    if (customer.docs.length === 0) return payloadError(400, 'That customer does not exist.')
     const idempotencyKey = `adjustment:${req.headers.get('idempotency-key') ?? randomUUID()}`
     let posted
     try {
@@ -41,7 +41,7 @@ export const adjustWalletEndpoint: Endpoint = {
         postEntry(tx, { ownerId, kind: 'adjustment', bucket, amount, idempotencyKey, referenceType: 'staff', referenceId: String(req.user!.id), actorId: String(req.user!.id), note }),
       )
     } catch (error) {
-      if (error instanceof InsufficientBalance) return fail(400, error.message)
+      if (error instanceof InsufficientBalance) return payloadError(400, error.message)
       throw error
     }
     if (posted.applied) {
@@ -72,15 +72,15 @@ export const updateWalletEndpoint: Endpoint = {
   path: '/:id',
   method: 'patch',
   handler: async (req: PayloadRequest) => {
-    if (!staffCan(req.user, 'wallets', 'update')) return fail(403, 'You are not allowed to perform this action.')
+    if (!staffCan(req.user, 'wallets', 'update')) return payloadError(403, 'You are not allowed to perform this action.')
     await addDataAndFileToRequest(req)
     const id = String(req.routeParams?.id)
     const data = (req.data ?? {}) as Record<string, unknown>
     const before = await req.payload.findByID({ collection: 'wallets', id, depth: 0, overrideAccess: true, disableErrors: true })
-    if (!before) return fail(404, 'Not Found')
+    if (!before) return payloadError(404, 'Not Found')
     const creditLimit = data.creditLimit === undefined ? (before.creditLimit ?? 0) : Number(data.creditLimit)
     const tier = data.tier === undefined ? (relationId(before.tier) ?? null) : (relationId(data.tier) ?? null)
-    if (!Number.isSafeInteger(creditLimit) || creditLimit < 0) return fail(400, 'The credit limit is a whole number of micro-units, zero or more.')
+    if (!Number.isSafeInteger(creditLimit) || creditLimit < 0) return payloadError(400, 'The credit limit is a whole number of micro-units, zero or more.')
     const changed = await sqlRunnerOf(req.payload).transaction((tx) =>
       tx.query('UPDATE wallets SET credit_limit = ?, tier_id = ?, updated_at = ? WHERE id = ? AND credit + ? >= 0 RETURNING id', [
         creditLimit,
@@ -90,7 +90,7 @@ export const updateWalletEndpoint: Endpoint = {
         creditLimit,
       ]),
     )
-    if (changed.length === 0) return fail(400, 'The customer has drawn more credit than that limit; lower it after they repay.')
+    if (changed.length === 0) return payloadError(400, 'The customer has drawn more credit than that limit; lower it after they repay.')
     // The tier sets the owner's limits and prices, which the relay keeps in memory.
     if (tier !== (relationId(before.tier) ?? null)) announceCatalogChange('wallets')
     const doc = await req.payload.findByID({ collection: 'wallets', id, depth: 0, overrideAccess: true })

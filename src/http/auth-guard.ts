@@ -5,6 +5,7 @@ import type { Payload } from 'payload'
 import { readAuthSettings } from '../auth/settings'
 import { counters, MINUTE, retryAfter } from '../lib/counters'
 import { addressAllowed } from '../lib/ip-allow-list'
+import { sendPayloadError } from '../lib/payload-errors'
 import { CLIENT_IP_HEADER } from './client-ip'
 import { fetchHeaders } from './payload-rest'
 
@@ -28,8 +29,6 @@ async function staffCreatingCustomer(payload: Payload, req: Request): Promise<bo
   return user?.collection === 'admins'
 }
 
-const refuse = (res: Response, status: number, message: string) => res.status(status).json({ errors: [{ message }] })
-
 /**
  * Guards in front of Payload: a per-IP limit on auth requests (shared through Redis when
  * configured), and the admin panel's IP allow-list. Both read the sign-in settings on each guarded
@@ -45,14 +44,14 @@ export function authGuard({ payload, redis }: { payload: Payload; redis: Redis |
       const settings = await readAuthSettings(payload)
       const ip = String(req.headers[CLIENT_IP_HEADER] ?? '')
       if (isStaffArea && !addressAllowed(settings.staff?.adminIpAllowList ?? [], ip)) {
-        return refuse(res, 403, `The back office cannot be reached from ${ip}.`)
+        return sendPayloadError(res, 403, `The back office cannot be reached from ${ip}.`)
       }
       const max = settings.authRequestsPerMinute ?? 30
       if (isAuth && max > 0 && !(await staffCreatingCustomer(payload, req))) {
         const counted = await perMinute.consume(ip)
         if (counted.consumedPoints > max) {
           res.set('retry-after', String(retryAfter(counted)))
-          return refuse(res, 429, `Too many sign-in requests from this address: at most ${max} a minute. Try again in ${retryAfter(counted)} s.`)
+          return sendPayloadError(res, 429, `Too many sign-in requests from this address: at most ${max} a minute. Try again in ${retryAfter(counted)} s.`)
         }
       }
       next()

@@ -5,17 +5,16 @@ import { FileRejected } from '../files/errors'
 import { extractFile, type UploadedFile } from '../files/extract'
 import { FILE_LIMITS } from '../files/limits'
 import { relayTranscriber } from '../files/transcribe'
+import { sendPayloadError } from '../lib/payload-errors'
 import { RelayError } from '../relay/errors'
 import type { Gateway } from '../relay/gateway'
 import { readMultipart } from '../relay/multipart'
-import { fetchHeaders } from './payload-rest'
+import { customerSession } from './customer-session'
 
 /**
  * `POST /api/chat/files`: a file dropped into a chat message, answered as its text (see
  * docs/chat-files.md). Signed-in customers only; the body is read after the session is checked.
  */
-
-const fail = (res: Response, status: number, message: string) => void res.status(status).json({ errors: [{ message }] })
 
 /** Room for the multipart framing around a file of the largest size. */
 const FRAMING_BYTES = 64 * 1024
@@ -35,10 +34,9 @@ export function chatFilesRoutes({ payload, gateway }: { payload: Payload; gatewa
 
   const signedIn = async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const { user } = await payload.auth({ headers: fetchHeaders(req) })
-      if (!user) return fail(res, 401, 'Sign in first.')
-      if (user.collection !== 'users') return fail(res, 403, 'Only customer accounts can attach files to chats.')
-      res.locals.ownerId = String(user.id)
+      const session = await customerSession(payload, req, 'Only customer accounts can attach files to chats.')
+      if (!('user' in session)) return sendPayloadError(res, session.status, session.message)
+      res.locals.ownerId = String(session.user.id)
       next()
     } catch (error) {
       next(error)
@@ -52,22 +50,22 @@ export function chatFilesRoutes({ payload, gateway }: { payload: Payload; gatewa
     })
     try {
       const file = await uploadedFile(req).catch(() => undefined)
-      if (!file) return fail(res, 400, 'Send the file as multipart/form-data in a field named "file".')
+      if (!file) return sendPayloadError(res, 400, 'Send the file as multipart/form-data in a field named "file".')
       const ip = (req.ip ?? '').replace(/^::ffff:/, '')
       const transcribe = gateway ? relayTranscriber(gateway, { ownerId: res.locals.ownerId, headers: req.headers, ip, signal: controller.signal }) : undefined
       res.json(await extractFile(file, { transcribe }))
     } catch (error) {
-      if (error instanceof FileRejected) return fail(res, error.status, error.message)
+      if (error instanceof FileRejected) return sendPayloadError(res, error.status, error.message)
       // The relay answers an empty wallet 429 as OpenAI does; the chat app says 402, as its other routes do.
-      if (error instanceof RelayError) return fail(res, error.code === 'insufficient_quota' ? 402 : error.status, error.message)
+      if (error instanceof RelayError) return sendPayloadError(res, error.code === 'insufficient_quota' ? 402 : error.status, error.message)
       payload.logger.error({ err: error }, 'reading a chat attachment failed')
-      fail(res, 500, 'The file could not be read; try again.')
+      sendPayloadError(res, 500, 'The file could not be read; try again.')
     }
   }
 
   const unreadableBody = (error: { type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (error.type === 'entity.too.large') return fail(res, 413, `The file is larger than ${megabytes}.`)
-    if (error.type === 'request.aborted') return fail(res, 400, 'The upload was interrupted.')
+    if (error.type === 'entity.too.large') return sendPayloadError(res, 413, `The file is larger than ${megabytes}.`)
+    if (error.type === 'request.aborted') return sendPayloadError(res, 400, 'The upload was interrupted.')
     next(error)
   }
 

@@ -9,9 +9,10 @@ import { exchange, type EventStream, type ExchangeKind } from '../chat/exchange'
 import { attachmentDisposition, EXPORT_FORMATS, toJson, toMarkdown, type ExportFormat } from '../chat/export'
 import { loadChatModels, viewOf } from '../chat/models'
 import { conversationFor, messagesOf } from '../chat/store'
+import { sendPayloadError } from '../lib/payload-errors'
 import type { Gateway } from '../relay/gateway'
 import { SSE_HEADERS } from '../relay/relay'
-import { fetchHeaders } from './payload-rest'
+import { customerSession, unreadableBody } from './customer-session'
 
 /**
  * The chat app's own routes (docs/chat-api.md): its public config, the models a customer may
@@ -24,11 +25,9 @@ const BODY_LIMIT = '40mb'
 
 type Handler = (req: Request, res: Response) => Promise<unknown>
 
-const refuse = (res: Response, status: number, message: string, code?: string) => res.status(status).json({ errors: [{ message, ...(code ? { code } : {}) }] })
-
 function answerRefusal(res: Response, refusal: ChatRefusal) {
   if (refusal.retryAfterSeconds) res.set('retry-after', String(refusal.retryAfterSeconds))
-  refuse(res, refusal.status, refusal.message, refusal.code)
+  sendPayloadError(res, refusal.status, refusal.message, refusal.code)
 }
 
 /** Events as `data: <json>`, honouring back-pressure; a closed connection takes no more. */
@@ -63,15 +62,14 @@ export function chatRoutes({ payload, gateway }: { payload: Payload; gateway?: G
       } catch (error) {
         if (error instanceof ChatRefusal) return answerRefusal(res, error)
         failed(req, error)
-        refuse(res, 500, 'Something went wrong; try again.')
+        sendPayloadError(res, 500, 'Something went wrong; try again.')
       }
     }
 
   async function customerOf(req: Request): Promise<TypedUser> {
-    const { user } = await payload.auth({ headers: fetchHeaders(req) })
-    if (!user) throw new ChatRefusal(401, 'Sign in first.')
-    if (user.collection !== 'users') throw new ChatRefusal(403, 'The chat is for customer accounts.')
-    return user
+    const session = await customerSession(payload, req, 'The chat is for customer accounts.')
+    if ('user' in session) return session.user
+    throw new ChatRefusal(session.status, session.message)
   }
 
   router.get(
@@ -120,7 +118,7 @@ export function chatRoutes({ payload, gateway }: { payload: Payload; gateway?: G
       if (!res.headersSent) {
         if (error instanceof ChatRefusal) return answerRefusal(res, error)
         failed(req, error)
-        return void refuse(res, 500, 'Something went wrong; try again.')
+        return void sendPayloadError(res, 500, 'Something went wrong; try again.')
       }
       failed(req, error)
       await stream.emit({ type: 'error', message: 'Something went wrong; the answer may be incomplete.', code: 'server_error' })
@@ -129,11 +127,6 @@ export function chatRoutes({ payload, gateway }: { payload: Payload; gateway?: G
   }
 
   const json = express.json({ limit: BODY_LIMIT })
-  const unreadable = (error: { type?: string }, _req: Request, res: Response, next: (error?: unknown) => void) => {
-    if (error.type === 'entity.parse.failed') return void refuse(res, 400, 'The request body is not valid JSON.')
-    if (error.type === 'entity.too.large') return void refuse(res, 413, 'The request body is too large.')
-    next(error)
-  }
-  for (const kind of ['send', 'regenerate', 'edit'] as const) router.post(`/api/chat/${kind}`, json, streaming(kind), unreadable)
+  for (const kind of ['send', 'regenerate', 'edit'] as const) router.post(`/api/chat/${kind}`, json, streaming(kind), unreadableBody)
   return router
 }

@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express'
+import express, { Router, type Request, type Response } from 'express'
 import { createLocalReq, type Payload, type TypedUser } from 'payload'
 import { RateLimiterMemory } from 'rate-limiter-flexible'
 
@@ -6,10 +6,12 @@ import { CodeRejected, redeemCode } from '../billing/codes'
 import { sqlRunnerOf } from '../billing/sql'
 import { balancesOf, billingStatement, totalCharged } from '../billing/statement'
 import { recordAudit } from '../hooks/audit'
+import { sendPayloadError } from '../lib/payload-errors'
 import { accountForMember } from '../organizations/membership'
 import type { OrganizationPermission } from '../organizations/permissions'
 import { badRequest, openAIError, RelayError } from '../relay/errors'
 import type { Gateway } from '../relay/gateway'
+import { customerSession, unreadableBody } from './customer-session'
 import { fetchHeaders } from './payload-rest'
 
 /**
@@ -20,14 +22,12 @@ import { fetchHeaders } from './payload-rest'
 
 const REDEEM_ATTEMPTS_PER_MINUTE = 10
 
-const payloadError = (res: Response, status: number, message: string) => res.status(status).json({ errors: [{ message }] })
 
 /** The signed-in customer (JWT header or cookie, as Payload's REST accepts), or an answer saying why not. */
 async function customerOf(payload: Payload, req: Request, res: Response): Promise<TypedUser | undefined> {
-  const { user } = await payload.auth({ headers: fetchHeaders(req) })
-  if (!user) return void payloadError(res, 401, 'Sign in first.')
-  if (user.collection !== 'users') return void payloadError(res, 403, 'Only customer accounts have billing.')
-  return user
+  const session = await customerSession(payload, req, 'Only customer accounts have billing.')
+  if ('user' in session) return session.user
+  sendPayloadError(res, session.status, session.message)
 }
 
 /** Names the organization a member acts for, as `?account=<organization id>` does. */
@@ -44,7 +44,7 @@ async function actingFor(payload: Payload, req: Request, res: Response, permissi
   const named = typeof req.query.account === 'string' ? req.query.account : req.get(ACCOUNT_HEADER)
   if (!named) return { user, ownerId: String(user.id) }
   const account = await accountForMember({ payload }, named, String(user.id), permission)
-  if (!account) return void payloadError(res, 403, 'Your role in that organization does not allow this.')
+  if (!account) return void sendPayloadError(res, 403, 'Your role in that organization does not allow this.')
   return { user, ownerId: account }
 }
 
@@ -76,16 +76,11 @@ export function customerRoutes({ payload, gateway }: { payload: Payload; gateway
       try {
         await work(req, res)
       } catch (error) {
-        if (error instanceof CodeRejected) return void payloadError(res, 400, error.message)
+        if (error instanceof CodeRejected) return void sendPayloadError(res, 400, error.message)
         failed(req, error)
-        payloadError(res, 500, 'Something went wrong; try again.')
+        sendPayloadError(res, 500, 'Something went wrong; try again.')
       }
     }
-  const unreadableBody = (error: { type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (error.type === 'entity.parse.failed') return void payloadError(res, 400, 'The request body is not valid JSON.')
-    if (error.type === 'entity.too.large') return void payloadError(res, 413, 'The request body is too large.')
-    next(error)
-  }
 
   router.post(
     '/api/redeem',
@@ -96,10 +91,10 @@ export function customerRoutes({ payload, gateway }: { payload: Payload; gateway
       const { user, ownerId } = acting
       if (!(await redeemAttempts.consume(String(user.id)).then(() => true, () => false))) {
         res.set('retry-after', '60')
-        return payloadError(res, 429, `Too many attempts: at most ${REDEEM_ATTEMPTS_PER_MINUTE} a minute. Wait a minute and try again.`)
+        return sendPayloadError(res, 429, `Too many attempts: at most ${REDEEM_ATTEMPTS_PER_MINUTE} a minute. Wait a minute and try again.`)
       }
       const code = (req.body as { code?: unknown } | undefined)?.code
-      if (typeof code !== 'string' || !code.trim() || code.length > 100) return payloadError(res, 400, 'Send the code as {"code": "XXXX-XXXX-XXXX-XXXX"}.')
+      if (typeof code !== 'string' || !code.trim() || code.length > 100) return sendPayloadError(res, 400, 'Send the code as {"code": "XXXX-XXXX-XXXX-XXXX"}.')
       const redemption = await runner().transaction((tx) => redeemCode(tx, { code, ownerId }))
       await recordAudit(await createLocalReq({ user, req: { headers: fetchHeaders(req) } }, payload), {
         action: 'update',

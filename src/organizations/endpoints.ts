@@ -7,8 +7,8 @@ import { recordAudit } from '../hooks/audit'
 import type { Organization } from '../payload-types'
 import { convertToOrganizationOwner } from './lifecycle'
 import { memberRole } from './membership'
+import { payloadError } from '../lib/payload-errors'
 
-const fail = (status: number, message: string) => Response.json({ errors: [{ message }] }, { status })
 
 const TYPES: Organization['type'][] = ['company', 'team', 'individual']
 
@@ -22,12 +22,12 @@ export const convertEndpoint: Endpoint = {
   path: '/convert',
   method: 'post',
   handler: async (req) => {
-    if (!req.user) return fail(401, 'Sign in first.')
-    if (!staffCan(req.user, 'organizations', 'create')) return fail(403, 'You are not allowed to perform this action.')
+    if (!req.user) return payloadError(401, 'Sign in first.')
+    if (!staffCan(req.user, 'organizations', 'create')) return payloadError(403, 'You are not allowed to perform this action.')
     const { user, name, type = 'company' } = await bodyOf(req)
-    if (typeof user !== 'string' || !user) return fail(400, 'Send the id of the customer to convert as "user".')
-    if (typeof name !== 'string' || !name.trim()) return fail(400, "Send the organization's name.")
-    if (!TYPES.includes(type as Organization['type'])) return fail(400, `The type is one of ${TYPES.join(', ')}.`)
+    if (typeof user !== 'string' || !user) return payloadError(400, 'Send the id of the customer to convert as "user".')
+    if (typeof name !== 'string' || !name.trim()) return payloadError(400, "Send the organization's name.")
+    if (!TYPES.includes(type as Organization['type'])) return payloadError(400, `The type is one of ${TYPES.join(', ')}.`)
     const organization = await convertToOrganizationOwner(req.payload, { owner: user, name: name.trim(), type: type as Organization['type'] }, req)
     await recordAudit(req, {
       action: 'create',
@@ -48,12 +48,12 @@ export const addMemberEndpoint: Endpoint = {
   path: '/:id/members',
   method: 'post',
   handler: async (req) => {
-    if (!req.user) return fail(401, 'Sign in first.')
+    if (!req.user) return payloadError(401, 'Sign in first.')
     const organization = String(req.routeParams?.id ?? '')
-    if (!(await mayAddMembers(req, organization))) return fail(403, 'You are not allowed to perform this action.')
+    if (!(await mayAddMembers(req, organization))) return payloadError(403, 'You are not allowed to perform this action.')
     const { user: login, role = 'developer' } = await bodyOf(req)
-    if (typeof login !== 'string' || !login.trim()) return fail(400, 'Send the email or username of the customer to add as "user".')
-    if (!ORGANIZATION_ROLES.includes(role as OrganizationRole)) return fail(400, `The role is one of ${ORGANIZATION_ROLES.join(', ')}.`)
+    if (typeof login !== 'string' || !login.trim()) return payloadError(400, 'Send the email or username of the customer to add as "user".')
+    if (!ORGANIZATION_ROLES.includes(role as OrganizationRole)) return payloadError(400, `The role is one of ${ORGANIZATION_ROLES.join(', ')}.`)
     const value = login.trim()
     const { docs } = await req.payload.find({
       collection: 'users',
@@ -64,8 +64,8 @@ export const addMemberEndpoint: Endpoint = {
       req,
     })
     const user = docs[0]
-    if (!user) return fail(404, 'No customer has that email or username.')
-    if (await memberRole({ payload: req.payload, req }, organization, user.id)) return fail(409, 'That customer is already a member.')
+    if (!user) return payloadError(404, 'No customer has that email or username.')
+    if (await memberRole({ payload: req.payload, req }, organization, user.id)) return payloadError(409, 'That customer is already a member.')
     const doc = await req.payload.create({
       collection: 'organization-members',
       data: { organization, user: user.id, role: role as OrganizationRole },

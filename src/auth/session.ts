@@ -37,8 +37,14 @@ export async function startSession(req: PayloadRequest, slug: AuthSlug, userId: 
   return { token, exp, cookie, userId: String(user.id) }
 }
 
-/** The answer of a sign-in endpoint, shaped like Payload's own `/login`: `{message, token, exp, user}` plus the cookie. */
-export function sessionResponse(session: StartedSession, user: unknown, extra: Record<string, unknown> = {}): Response {
+/**
+ * The answer of a customer sign-in endpoint, shaped like Payload's own `/login`: `{message, token,
+ * exp, user}` plus the cookie. The account is read as the customer themselves, so fields hidden
+ * from them stay hidden, as after a password sign-in.
+ */
+export async function sessionResponse(req: PayloadRequest, session: StartedSession, extra: Record<string, unknown> = {}): Promise<Response> {
+  const id = session.userId
+  const user = await req.payload.findByID({ collection: 'users', id, depth: 0, overrideAccess: false, user: { id, collection: 'users' } as never })
   return Response.json(
     { message: 'Signed in.', token: session.token, exp: session.exp, user, ...extra },
     { headers: { 'set-cookie': session.cookie } },

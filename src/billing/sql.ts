@@ -138,6 +138,9 @@ export async function closeSqlRunner(payload: Payload) {
   await runner?.close()
 }
 
+/** A boolean column: 0/1 on SQLite, a boolean from Postgres (text forms tolerated). */
+export const bool = (value: unknown): boolean => value === true || value === 1 || value === '1' || value === 'true' || value === 't'
+
 /** Numbers come back as strings from Postgres `numeric` columns. */
 export const num = (value: unknown): number => (value == null ? 0 : Number(value))
 

@@ -22,7 +22,7 @@ import {
   type SubscriptionStatus,
 } from './plans'
 import type { Meter } from './pricing'
-import { at, jsonColumn, num, placeholders, type Row, type Tx } from './sql'
+import { at, bool, jsonColumn, num, placeholders, type Row, type Tx } from './sql'
 
 export type SubscriptionSource = 'purchase' | 'registration' | 'trial' | 'code' | 'recharge-card' | 'staff'
 
@@ -62,7 +62,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** Timestamps come back as Date from Postgres and as ISO text from SQLite. */
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)))
 
-const toBool = (value: unknown): boolean => value === true || value === 1 || value === '1' || value === 'true'
 
 const nullableNum = (value: unknown): number | null => (value == null ? null : num(value))
 
@@ -105,7 +104,7 @@ export async function readPlan(tx: Tx, planId: string): Promise<PlanRow | undefi
     quantityMultiplier: num(plan.quantity_multiplier),
     rateLimitRequests: nullableNum(plan.rate_limit_requests),
     rateLimitHours: nullableNum(plan.rate_limit_hours),
-    onSale: toBool(plan.on_sale),
+    onSale: bool(plan.on_sale),
     resources,
   }
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 
 import { lockWallet } from '../billing/ledger'
-import { at, num, placeholders, type Row, type Tx } from '../billing/sql'
+import { at, bool, num, placeholders, type Row, type Tx } from '../billing/sql'
 import { OrderRejected, type OrderKind } from './orders'
 
 export type CouponTerms = {
@@ -53,7 +53,7 @@ function toTerms(row: Row, orderKinds: OrderKind[]): CouponTerms {
     totalLimit: row.total_limit == null ? null : num(row.total_limit),
     perUserLimit: Math.max(1, num(row.per_user_limit) || 1),
     used: num(row.used),
-    published: row.published === true || row.published === 1,
+    published: bool(row.published),
   }
 }
 

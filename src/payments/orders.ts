@@ -6,7 +6,7 @@
 import { randomInt, randomUUID } from 'node:crypto'
 
 import { postEntry } from '../billing/ledger'
-import { at, jsonColumn, num, type Row, type Tx } from '../billing/sql'
+import { at, bool, jsonColumn, num, type Row, type Tx } from '../billing/sql'
 import { grantPlan, readPlan } from '../billing/subscriptions'
 import { applyCoupon, releaseCoupon } from './coupons'
 import { rewardReferrer, type ReferralRule } from './referrals'
@@ -47,8 +47,6 @@ export class OrderRejected extends Error {
 const COLUMNS =
   'id, number, owner_id, kind, plan_id, items, list_amount, discount, payable, currency, channel, channel_transaction_id, status, refunded, locked, expires_at'
 
-const toBool = (value: unknown) => value === true || value === 1 || value === '1' || value === 't'
-
 function toOrder(row: Row): OrderRow {
   return {
     id: String(row.id),
@@ -65,7 +63,7 @@ function toOrder(row: Row): OrderRow {
     channelTransactionId: row.channel_transaction_id == null ? null : String(row.channel_transaction_id),
     status: row.status as OrderStatus,
     refunded: num(row.refunded),
-    locked: toBool(row.locked),
+    locked: bool(row.locked),
     expiresAt: row.expires_at == null ? null : new Date(String(row.expires_at)),
   }
 }

@@ -51,10 +51,7 @@ export function smsEndpoints(secrets: Secrets): Endpoint[] {
         try {
           const referral = typeof body.referral === 'string' ? body.referral : undefined
           const userId = await phoneAccount(req, phone, { registrationOpen: Boolean(settings.registrationOpen), referral })
-          const session = await startSession(req, 'users', userId)
-          // Read as the customer themselves, so fields hidden from them stay hidden, as after a password sign-in.
-          const self = await req.payload.findByID({ collection: 'users', id: userId, depth: 0, overrideAccess: false, user: { id: userId, collection: 'users' } as never })
-          return sessionResponse(session, self)
+          return await sessionResponse(req, await startSession(req, 'users', userId))
         } catch (error) {
           await refundCode(req.payload, codeId)
           throw error

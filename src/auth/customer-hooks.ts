@@ -15,6 +15,7 @@ import { announceCatalogChange } from '../relay/catalog-store'
 import { emailDomainAllowed, passwordProblem } from './password-policy'
 import { assertMaySignIn } from './session'
 import { readAuthSettings } from './settings'
+import { refusal } from '../lib/payload-errors'
 
 /** Set in `context` by the SMS and WeChat flows, which create accounts without email or password checks. */
 export const SIGN_UP_METHOD = 'modelgate.signUpMethod'
@@ -26,7 +27,6 @@ export function newReferralCode(): string {
   return Array.from(randomBytes(8), (byte) => REFERRAL_ALPHABET[byte % REFERRAL_ALPHABET.length]).join('')
 }
 
-const badRequest = (message: string, field: string) => new APIError(message, 400, { errors: [{ message, path: field }] }, true)
 
 /** The operator's password rules apply to every password set: sign-up, change, reset, staff. */
 export const enforcePasswordPolicy: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
@@ -35,7 +35,7 @@ export const enforcePasswordPolicy: CollectionBeforeOperationHook = async ({ arg
   if (req.context[SIGN_UP_METHOD]) return args
   const { passwordPolicy } = await readAuthSettings(req.payload, { req })
   const problem = passwordProblem(password, passwordPolicy ?? {})
-  if (problem) throw badRequest(problem, 'password')
+  if (problem) throw refusal(problem, { path: 'password' })
   return args
 }
 
@@ -74,27 +74,28 @@ export const checkSignUp: CollectionBeforeChangeHook = async ({ data, operation,
   if (operation !== 'create') return data
   const settings = await readAuthSettings(req.payload, { req })
   if (isVisitorSignUp(req)) {
-    if (typeof data.email !== 'string' || !data.email) throw badRequest('An email address is required.', 'email')
+    if (typeof data.email !== 'string' || !data.email) throw refusal('An email address is required.', { path: 'email' })
     if (!emailDomainAllowed(data.email, settings.emailDomains)) {
-      throw badRequest(`Sign-up is open to these email domains only: ${settings.emailDomains!.join(', ')}.`, 'email')
+      throw refusal(`Sign-up is open to these email domains only: ${settings.emailDomains!.join(', ')}.`, { path: 'email' })
     }
   }
   req.context[SIGN_UP_PREPARED] = true
   const { referral, referredBy: _chosen, ...rest } = data
   const next: typeof data = { ...rest, referralCode: newReferralCode() }
-  if (settings.referrals && typeof referral === 'string' && referral.trim()) {
-    const { docs } = await req.payload.find({
-      collection: 'users',
-      where: { referralCode: { equals: referral.trim().toUpperCase() } },
-      depth: 0,
-      limit: 1,
-      overrideAccess: true,
-      req,
-    })
-    if (!docs[0]) throw badRequest('That referral code does not exist.', 'referral')
-    next.referredBy = docs[0].id
+  if (settings.referrals && typeof referral === 'string') {
+    const referrer = await referrerOf(req, referral)
+    if (referrer) next.referredBy = referrer
   }
   return next
+}
+
+/** The customer whose referral code this is (typed any case), none for no code; 400 for a code that names nobody. */
+export async function referrerOf(req: PayloadRequest, code: string): Promise<string | null> {
+  const wanted = code.trim().toUpperCase()
+  if (!wanted) return null
+  const { docs } = await req.payload.find({ collection: 'users', where: { referralCode: { equals: wanted } }, depth: 0, limit: 1, overrideAccess: true, req })
+  if (!docs[0]) throw refusal('That referral code does not exist.', { path: 'referral' })
+  return String(docs[0].id)
 }
 
 /** Frozen customers and organizations' accounts never sign in; password sign-in can be switched off. */

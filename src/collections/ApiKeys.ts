@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 
-import { APIError, type CollectionAfterOperationHook, type CollectionBeforeChangeHook, type CollectionConfig, type PayloadRequest } from 'payload'
+import type { CollectionAfterOperationHook, CollectionBeforeChangeHook, CollectionConfig, PayloadRequest } from 'payload'
 
 import { apiKeyCreatable } from '../access/organizations'
 import { byMatrixOrOwner } from '../access/owner'
@@ -9,6 +9,7 @@ import { relationId } from '../lib/relation'
 import type { Secrets } from '../lib/secrets'
 import { accountOf } from '../organizations/membership'
 import { activeStatusField } from './fields'
+import { refusal } from '../lib/payload-errors'
 
 const KEY_PREFIX = 'sk-'
 const CREATED_KEY = 'modelgate.createdApiKey'
@@ -34,7 +35,7 @@ async function keyOwner(req: PayloadRequest, data: Record<string, unknown>): Pro
   const organization = relationId(data.organization)
   if (organization) {
     const account = await accountOf({ payload: req.payload, req }, organization)
-    if (!account) throw new APIError('That organization does not exist.', 400, { errors: [{ message: 'That organization does not exist.' }] }, true)
+    if (!account) throw refusal('That organization does not exist.')
     return account
   }
   return req.user?.collection === 'users' ? req.user.id : data.owner

@@ -1,4 +1,4 @@
-import { APIError, type CollectionAfterChangeHook, type CollectionBeforeChangeHook, type CollectionBeforeDeleteHook, type PayloadRequest } from 'payload'
+import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionBeforeDeleteHook, PayloadRequest } from 'payload'
 
 import { inRequestTransaction } from '../hooks/subscriptions'
 import { relationId } from '../lib/relation'
@@ -6,14 +6,14 @@ import type { Organization, OrganizationMember } from '../payload-types'
 import { announceCatalogChange } from '../relay/catalog-store'
 import { assertPerson, createOrganizationAccount } from './lifecycle'
 import { setAccountTier } from './tier'
+import { refusal } from '../lib/payload-errors'
 
-const refuse = (message: string) => new APIError(message, 400, { errors: [{ message }] }, true)
 
 /** A new organization gets its account before it is written; the owner must be a person. */
 export const giveOrganizationAnAccount: CollectionBeforeChangeHook<Organization> = async ({ data, operation, req }) => {
   if (operation !== 'create') return data
   const owner = relationId(data.owner)
-  if (!owner) throw refuse('Choose the customer who owns the organization.')
+  if (!owner) throw refusal('Choose the customer who owns the organization.')
   await assertPerson(req.payload, owner, req)
   const account = await createOrganizationAccount(req.payload, data.name ?? 'Organization', req)
   return { ...data, account: account.id }
@@ -49,18 +49,18 @@ export const putTierOnWallet: CollectionAfterChangeHook<Organization> = async ({
 export const checkMembership: CollectionBeforeChangeHook<OrganizationMember> = async ({ data, operation, originalDoc, req }) => {
   if (operation === 'create') {
     const user = relationId(data.user)
-    if (!user) throw refuse('Choose the customer to add.')
+    if (!user) throw refusal('Choose the customer to add.')
     await assertPerson(req.payload, user, req)
     return data
   }
-  if (data.role && data.role !== 'admin' && (await isOwnerMembership(req, originalDoc))) throw refuse("The organization's owner stays an admin.")
+  if (data.role && data.role !== 'admin' && (await isOwnerMembership(req, originalDoc))) throw refusal("The organization's owner stays an admin.")
   return data
 }
 
 /** The owner cannot be removed from their organization. */
 export const keepOwner: CollectionBeforeDeleteHook = async ({ id, req }) => {
   const member = await req.payload.findByID({ collection: 'organization-members', id, depth: 0, overrideAccess: true, disableErrors: true, req })
-  if (await isOwnerMembership(req, member)) throw refuse("The organization's owner cannot be removed.")
+  if (await isOwnerMembership(req, member)) throw refusal("The organization's owner cannot be removed.")
 }
 
 async function isOwnerMembership(req: PayloadRequest, member: Pick<OrganizationMember, 'organization' | 'user'> | null | undefined) {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
 
-import { APIError, type Payload, type PayloadRequest } from 'payload'
+import type { Payload, PayloadRequest } from 'payload'
 
 import { SIGN_UP_METHOD } from '../auth/customer-hooks'
 import type { Organization, User } from '../payload-types'
+import { refusal } from '../lib/payload-errors'
 
 export type NewOrganization = Pick<Organization, 'name' | 'type'> & { owner: string }
 
-const refuse = (status: number, message: string) => new APIError(message, status, { errors: [{ message }] }, true)
 
 /**
  * The organization's account: a customer record nobody signs in as (sign-in refuses it), with a
@@ -33,8 +33,8 @@ export async function createOrganizationAccount(payload: Payload, name: string, 
 /** A person who may own or join organizations; organizations' accounts and unknown ids may not. */
 export async function assertPerson(payload: Payload, userId: string, req?: PayloadRequest): Promise<User> {
   const user = await payload.findByID({ collection: 'users', id: userId, depth: 0, overrideAccess: true, disableErrors: true, req })
-  if (!user) throw refuse(400, 'That customer does not exist.')
-  if (user.accountType === 'organization') throw refuse(400, "An organization's account cannot belong to an organization.")
+  if (!user) throw refusal('That customer does not exist.', { status: 400 })
+  if (user.accountType === 'organization') throw refusal("An organization's account cannot belong to an organization.", { status: 400 })
   return user
 }
 
@@ -54,6 +54,6 @@ export async function createOrganization(payload: Payload, input: NewOrganizatio
 export async function convertToOrganizationOwner(payload: Payload, input: NewOrganization, req?: PayloadRequest): Promise<Organization> {
   await assertPerson(payload, input.owner, req)
   const owned = await payload.count({ collection: 'organizations', where: { owner: { equals: input.owner } }, overrideAccess: true, req })
-  if (owned.totalDocs > 0) throw refuse(409, 'That customer already owns an organization.')
+  if (owned.totalDocs > 0) throw refusal('That customer already owns an organization.', { status: 409 })
   return createOrganization(payload, input, req)
 }

@@ -5,6 +5,7 @@ import { APIError, type Payload, type Where } from 'payload'
 import { num, sqlRunnerOf } from '../../billing/sql'
 import type { Secrets } from '../../lib/secrets'
 import type { SmsProvider, SmsSettings } from './provider'
+import { refusal } from '../../lib/payload-errors'
 
 /** Wrong guesses a code survives; with six digits that leaves a guesser 5 in a million per code. */
 export const MAX_TRIES = 5
@@ -22,7 +23,7 @@ export class TooManyCodes extends APIError {
   }
 }
 
-const refused = (message: string) => new APIError(message, 400, { errors: [{ message, path: 'code' }] }, true)
+const refused = (message: string) => refusal(message, { path: 'code' })
 
 // The phone is part of the hash, so a code sent to one number never matches another's row.
 const hashOf = (secrets: Secrets, phone: string, code: string) => secrets.fingerprint(`sms:${phone}:${code}`)

@@ -1,4 +1,4 @@
-import { APIError } from 'payload'
+import { refusal } from '../../lib/payload-errors'
 
 const MAINLAND_MOBILE = /^(?:\+86|0086|86)?(1[3-9]\d{9})$/
 const INTERNATIONAL = /^\+[1-9]\d{6,14}$/
@@ -13,7 +13,7 @@ export function normalizePhone(input: unknown): string {
   if (mainland) return `+86${mainland[1]}`
   if (INTERNATIONAL.test(typed) && !typed.startsWith('+86')) return typed
   const message = 'Enter a mainland mobile number (11 digits) or an international number starting with +.'
-  throw new APIError(message, 400, { errors: [{ message, path: 'phone' }] }, true)
+  throw refusal(message, { path: 'phone' })
 }
 
 /** A mainland number without its country code, as staff often type it in the admin panel. */

@@ -8,6 +8,7 @@ import { isSignedByWechat } from '../../auth/wechat/signature'
 import { findSignIn, isExpired, moveSignIn, newScene, recordScan } from '../../auth/wechat/sign-ins'
 import { recordRejection } from '../../hooks/audit'
 import type { Secrets } from '../../lib/secrets'
+import { referrerOf } from '../../auth/customer-hooks'
 
 const text = (body: string, status = 200) => new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 
@@ -26,10 +27,7 @@ async function refuseForgedCall(req: PayloadRequest) {
 /** A referral code that exists, upper-cased; checked now so a typo is reported before the scan. */
 async function referralOf(req: PayloadRequest, body: Record<string, unknown>): Promise<string | null> {
   const code = typeof body.referral === 'string' ? body.referral.trim().toUpperCase() : ''
-  if (!code) return null
-  const { totalDocs } = await req.payload.count({ collection: 'users', where: { referralCode: { equals: code } }, overrideAccess: true, req })
-  if (!totalDocs) throw new APIError('That referral code does not exist.', 400, { errors: [{ message: 'That referral code does not exist.', path: 'referral' }] }, true)
-  return code
+  return (await referrerOf(req, code)) ? code : null
 }
 
 /** Why WeChat gave no QR code, for the operator: its errmsg names the wrong setting. */

@@ -1154,6 +1154,10 @@ export interface Reservation {
   delivered?: number | null;
   deliveredUnits?: number | null;
   leaseUntil: string;
+  /**
+   * A server's allowance: money set aside for the customer's short requests in flight on that server, released once they settle.
+   */
+  allowance?: boolean | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -2107,6 +2111,7 @@ export interface ReservationsSelect<T extends boolean = true> {
   delivered?: T;
   deliveredUnits?: T;
   leaseUntil?: T;
+  allowance?: T;
   updatedAt?: T;
   createdAt?: T;
 }

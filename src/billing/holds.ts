@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { matchesAny } from '../relay/wildcard'
 import { available, insertEntry, lockWallet, splitCharge, type Bucket } from './ledger'
 import { isFree, planUnits, priceUsage, type Meter, type ModelPrices, type Price, type Usage } from './pricing'
-import { at, jsonColumn, num, type Tx } from './sql'
+import { at, bool, jsonColumn, num, type Row, type Tx } from './sql'
 
 /**
  * Reservations: before a request goes upstream, what it may cost is set aside on one plan
@@ -18,7 +18,16 @@ export type Hold = {
   ownerId: string
   model: string
   /** Where the request is charged; none for a free model no plan covers. */
-  target: { kind: 'wallet'; walletId: string } | { kind: 'plan'; resourceId: string; subscriptionId: string; meter: Meter; unlimited: boolean } | { kind: 'none' }
+  target:
+    | { kind: 'wallet'; walletId: string; allowanceId?: string }
+    | {
+        kind: 'plan'
+        resourceId: string
+        subscriptionId: string
+        meter: Meter
+        unlimited: boolean
+      }
+    | { kind: 'none' }
   /** Micro-units held on the wallet, or units held on the plan resource. */
   amount: number
   units: number
@@ -40,13 +49,19 @@ export type ReserveInput = {
 }
 
 export class NoFunds extends Error {
-  constructor(readonly needed: number, readonly available: number) {
+  constructor(
+    readonly needed: number,
+    readonly available: number,
+  ) {
     super('You have run out of balance and no plan covers this model. Top up or redeem a code to continue.')
   }
 }
 
 export class PlanRateLimited extends Error {
-  constructor(readonly hours: number, readonly retryAfterSeconds: number) {
+  constructor(
+    readonly hours: number,
+    readonly retryAfterSeconds: number,
+  ) {
     super(`Your plan allows only so many requests per ${hours} hour(s) and you have reached it; try later or top up your balance.`)
   }
 }
@@ -58,7 +73,14 @@ export type Bill = Price & {
   shortfall: number
 }
 
-const NOTHING: Bill = { billedTo: 'none', planUnits: 0, charge: 0, cost: 0, margin: 0, shortfall: 0 }
+const NOTHING: Bill = {
+  billedTo: 'none',
+  planUnits: 0,
+  charge: 0,
+  cost: 0,
+  margin: 0,
+  shortfall: 0,
+}
 
 async function recordReservation(tx: Tx, input: ReserveInput, hold: Hold, walletId: string | null, resourceId: string | null) {
   const now = at(new Date())
@@ -69,21 +91,37 @@ async function recordReservation(tx: Tx, input: ReserveInput, hold: Hold, wallet
   )
 }
 
-/** The first active subscription (earliest expiry) with room on a resource covering the model. */
-async function reserveOnPlan(tx: Tx, input: ReserveInput): Promise<Hold | PlanRateLimited | undefined> {
-  const rows = await tx.query(
+/** The owner's active subscriptions' resources, earliest expiry first. */
+function activeResources(query: Tx['query'], ownerId: string): Promise<Row[]> {
+  const now = at(new Date())
+  return query(
     `SELECT sr.id, sr.subscription_id, sr.models, sr.meter, sr."limit", sr.used, sr.reserved, s.rate_limit_requests, s.rate_limit_hours
        FROM subscription_resources sr JOIN subscriptions s ON s.id = sr.subscription_id
       WHERE s.owner_id = ? AND s.status = 'active' AND s.expires_at > ? AND s.starts_at <= ?
       ORDER BY s.expires_at, s.id`,
-    [input.ownerId, at(new Date()), at(new Date())],
+    [ownerId, now, now],
   )
+}
+
+const room = (row: Row) => {
+  const limit = num(row.limit)
+  return limit === -1 ? Infinity : limit - num(row.used) - num(row.reserved)
+}
+
+/** Whether a plan of the owner may take the request (read outside a transaction: a hint, rechecked when held). */
+export async function planMayCover(query: Tx['query'], ownerId: string, model: string): Promise<boolean> {
+  return (await activeResources(query, ownerId)).some((row) => room(row) > 0 && matchesAny(jsonColumn<string[]>(row.models), model))
+}
+
+/** The first active subscription (earliest expiry) with room on a resource covering the model. */
+async function reserveOnPlan(tx: Tx, input: ReserveInput): Promise<Hold | PlanRateLimited | undefined> {
+  const rows = await activeResources(tx.query, input.ownerId)
   let limited: PlanRateLimited | undefined
   const verdicts = new Map<string, { ok: true } | { ok: false; retryAfterSeconds: number }>()
   for (const row of rows) {
     if (!matchesAny(jsonColumn<string[]>(row.models), input.model)) continue
     const limit = num(row.limit)
-    const remaining = limit === -1 ? Infinity : limit - num(row.used) - num(row.reserved)
+    const remaining = room(row)
     if (remaining <= 0) continue
     const subscriptionId = String(row.subscription_id)
     const requests = num(row.rate_limit_requests)
@@ -97,8 +135,23 @@ async function reserveOnPlan(tx: Tx, input: ReserveInput): Promise<Hold | PlanRa
       }
     }
     const meter = row.meter as Meter
-    const target = { kind: 'plan' as const, resourceId: String(row.id), subscriptionId, meter, unlimited: limit === -1 }
-    if (target.unlimited) return { requestId: input.requestId, ownerId: input.ownerId, model: input.model, target, amount: 0, units: 0, recorded: false }
+    const target = {
+      kind: 'plan' as const,
+      resourceId: String(row.id),
+      subscriptionId,
+      meter,
+      unlimited: limit === -1,
+    }
+    if (target.unlimited)
+      return {
+        requestId: input.requestId,
+        ownerId: input.ownerId,
+        model: input.model,
+        target,
+        amount: 0,
+        units: 0,
+        recorded: false,
+      }
     const units = Math.min(planUnits(meter, input.prices, input.estimate), remaining)
     const held = await tx.query('UPDATE subscription_resources SET reserved = reserved + ? WHERE id = ? AND used + reserved + ? <= "limit" RETURNING id', [
       units,
@@ -106,7 +159,15 @@ async function reserveOnPlan(tx: Tx, input: ReserveInput): Promise<Hold | PlanRa
       units,
     ])
     if (held.length === 0) continue
-    const hold: Hold = { requestId: input.requestId, ownerId: input.ownerId, model: input.model, target, amount: 0, units, recorded: true }
+    const hold: Hold = {
+      requestId: input.requestId,
+      ownerId: input.ownerId,
+      model: input.model,
+      target,
+      amount: 0,
+      units,
+      recorded: true,
+    }
     await recordReservation(tx, input, hold, null, target.resourceId)
     return hold
   }
@@ -121,13 +182,30 @@ async function reserveOnPlan(tx: Tx, input: ReserveInput): Promise<Hold | PlanRa
 export async function reserve(tx: Tx, input: ReserveInput): Promise<Hold> {
   const onPlan = await reserveOnPlan(tx, input)
   if (onPlan && !(onPlan instanceof PlanRateLimited)) return onPlan
-  const base = { requestId: input.requestId, ownerId: input.ownerId, model: input.model }
-  if (isFree(input.prices)) return { ...base, target: { kind: 'none' }, amount: 0, units: 0, recorded: false }
+  const base = {
+    requestId: input.requestId,
+    ownerId: input.ownerId,
+    model: input.model,
+  }
+  if (isFree(input.prices))
+    return {
+      ...base,
+      target: { kind: 'none' },
+      amount: 0,
+      units: 0,
+      recorded: false,
+    }
   const amount = priceUsage(input.prices, input.estimate, input.tierMultiplier).charge
   const wallet = await lockWallet(tx, input.ownerId)
   if (available(wallet) < amount) throw onPlan ?? new NoFunds(amount, available(wallet))
   await tx.query('UPDATE wallets SET reserved = reserved + ? WHERE id = ?', [amount, wallet.id])
-  const hold: Hold = { ...base, target: { kind: 'wallet', walletId: wallet.id }, amount, units: 0, recorded: true }
+  const hold: Hold = {
+    ...base,
+    target: { kind: 'wallet', walletId: wallet.id },
+    amount,
+    units: 0,
+    recorded: true,
+  }
   await recordReservation(tx, input, hold, wallet.id, null)
   return hold
 }
@@ -163,16 +241,22 @@ async function chargeWallet(tx: Tx, hold: Hold & { target: { kind: 'wallet' } },
     )
   }
   const charged = price.charge - split.shortfall
-  return { billedTo: 'wallet', planUnits: 0, charge: charged, cost: price.cost, margin: charged - price.cost, shortfall: split.shortfall }
+  return {
+    billedTo: 'wallet',
+    planUnits: 0,
+    charge: charged,
+    cost: price.cost,
+    margin: charged - price.cost,
+    shortfall: split.shortfall,
+  }
 }
 
 /** Counts units against the plan resource and marks the subscription exhausted once nothing is left. */
 async function chargePlan(tx: Tx, hold: Hold & { target: { kind: 'plan' } }, units: number, cost: number): Promise<Bill> {
-  const [row] = await tx.query('UPDATE subscription_resources SET reserved = reserved - ?, used = used + ? WHERE id = ? RETURNING subscription_id, used, "limit"', [
-    hold.units,
-    units,
-    hold.target.resourceId,
-  ])
+  const [row] = await tx.query(
+    'UPDATE subscription_resources SET reserved = reserved - ?, used = used + ? WHERE id = ? RETURNING subscription_id, used, "limit"',
+    [hold.units, units, hold.target.resourceId],
+  )
   if (row && num(row.limit) !== -1 && num(row.used) >= num(row.limit)) {
     await tx.query(
       `UPDATE subscriptions SET status = 'exhausted', updated_at = ? WHERE id = ? AND status = 'active'
@@ -180,7 +264,15 @@ async function chargePlan(tx: Tx, hold: Hold & { target: { kind: 'plan' } }, uni
       [at(new Date()), hold.target.subscriptionId, hold.target.subscriptionId],
     )
   }
-  return { billedTo: 'subscription', subscriptionId: hold.target.subscriptionId, planUnits: units, charge: 0, cost, margin: -cost, shortfall: 0 }
+  return {
+    billedTo: 'subscription',
+    subscriptionId: hold.target.subscriptionId,
+    planUnits: units,
+    charge: 0,
+    cost,
+    margin: -cost,
+    shortfall: 0,
+  }
 }
 
 /** Removes the reservation row; false when reconciliation already settled it. */
@@ -189,7 +281,11 @@ async function claim(tx: Tx, hold: Hold): Promise<boolean> {
   return (await tx.query('DELETE FROM reservations WHERE request_id = ? RETURNING id', [hold.requestId])).length > 0
 }
 
-export type Outcome = { usage: Usage | null; prices: ModelPrices; tierMultiplier: number }
+export type Outcome = {
+  usage: Usage | null
+  prices: ModelPrices
+  tierMultiplier: number
+}
 
 /**
  * Settles a request: the actual charge for what was delivered (null usage: nothing delivered,
@@ -213,12 +309,17 @@ export async function settle(tx: Tx, hold: Hold, outcome: Outcome, usageLogId: s
   return { ...NOTHING, cost, margin: -cost }
 }
 
-export type Interrupted = { hold: Hold; deliveredCharge: number; deliveredUnits: number }
+export type Interrupted = {
+  hold: Hold
+  deliveredCharge: number
+  deliveredUnits: number
+  allowance: boolean
+}
 
 /** Reservations whose holder stopped renewing them, rebuilt into holds with what they delivered. */
 export async function expiredReservations(query: Tx['query'], now: Date): Promise<Interrupted[]> {
   const rows = await query(
-    `SELECT r.request_id, r.owner_id, r.wallet_id, r.subscription_resource_id, r.model, r.amount, r.units, r.delivered, r.delivered_units,
+    `SELECT r.request_id, r.owner_id, r.wallet_id, r.subscription_resource_id, r.model, r.amount, r.units, r.delivered, r.delivered_units, r.allowance,
             sr.subscription_id, sr.meter
        FROM reservations r LEFT JOIN subscription_resources sr ON sr.id = r.subscription_resource_id
       WHERE r.lease_until < ?`,
@@ -231,13 +332,20 @@ export async function expiredReservations(query: Tx['query'], now: Date): Promis
       model: String(row.model ?? ''),
       target: row.wallet_id
         ? { kind: 'wallet', walletId: String(row.wallet_id) }
-        : { kind: 'plan', resourceId: String(row.subscription_resource_id), subscriptionId: String(row.subscription_id), meter: row.meter as Meter, unlimited: false },
+        : {
+            kind: 'plan',
+            resourceId: String(row.subscription_resource_id),
+            subscriptionId: String(row.subscription_id),
+            meter: row.meter as Meter,
+            unlimited: false,
+          },
       amount: num(row.amount),
       units: num(row.units),
       recorded: true,
     },
     deliveredCharge: num(row.delivered),
     deliveredUnits: num(row.delivered_units),
+    allowance: bool(row.allowance),
   }))
 }
 

@@ -1,6 +1,20 @@
 import { randomUUID } from 'node:crypto'
 
-import { expiredReservations, NoFunds, PlanRateLimited, reserve, settle, settleInterrupted, type Bill, type Hold, type Outcome, type ReserveInput } from './holds'
+import { createAllowances, type AllowanceCharge } from './allowances'
+import {
+  expiredReservations,
+  NoFunds,
+  planMayCover,
+  PlanRateLimited,
+  reserve,
+  settle,
+  settleInterrupted,
+  type Bill,
+  type Hold,
+  type Outcome,
+  type ReserveInput,
+} from './holds'
+import { isFree, priceUsage } from './pricing'
 import { at, insertRows, type Row, type SqlRunner } from './sql'
 
 export type Settlement = {
@@ -11,6 +25,11 @@ export type Settlement = {
 }
 
 export type Progress = () => { charge: number; units: number }
+
+/** Streams deliver as they go, so each gets a reservation row a crash can be charged from. */
+export type RequestToReserve = Omit<ReserveInput, 'leaseUntil'> & {
+  stream: boolean
+}
 
 function billColumns(bill: Bill): Row {
   return {
@@ -34,6 +53,8 @@ export async function reconcileReservations(runner: SqlRunner, now = new Date(),
     await runner.transaction(async (tx) => {
       const id = randomUUID()
       const bill = await settleInterrupted(tx, item, id)
+      // An allowance delivered nothing of its own: its requests' charges were settled as they ended.
+      if (item.allowance) return
       await insertRows(tx, 'usage_logs', [
         {
           id,
@@ -62,13 +83,18 @@ export async function reconcileReservations(runner: SqlRunner, now = new Date(),
 export function createBilling(runner: SqlRunner, options: { leaseMs: number; onError?: (error: unknown) => void }) {
   const inFlight = new Map<string, { hold: Hold; progress: Progress }>()
   const onError = options.onError ?? (() => undefined)
+  const allowances = createAllowances(runner, { leaseMs: options.leaseMs })
 
   /**
    * Reservations that arrive together share one transaction (a group commit): one BEGIN/COMMIT
    * and one turn through the writer queue for many requests. A refusal (no funds) writes nothing
    * before it is thrown, so it does not disturb the others in the batch.
    */
-  let waiting: { input: ReserveInput; resolve: (hold: Hold) => void; reject: (error: unknown) => void }[] = []
+  let waiting: {
+    input: ReserveInput
+    resolve: (hold: Hold) => void
+    reject: (error: unknown) => void
+  }[] = []
   let draining = false
   async function drain() {
     draining = true
@@ -96,34 +122,94 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
     draining = false
   }
 
-  async function reserveFor(input: Omit<ReserveInput, 'leaseUntil'>, progress: Progress): Promise<Hold> {
+  /**
+   * A short request that no plan may take is held on the customer's allowance, in memory when it
+   * has room; streams and plan requests get a reservation row of their own.
+   */
+  async function reserveFor({ stream, ...input }: RequestToReserve, progress: Progress): Promise<Hold> {
+    if (!stream && !(await planMayCover(runner.query, input.ownerId, input.model))) {
+      const base = {
+        requestId: input.requestId,
+        ownerId: input.ownerId,
+        model: input.model,
+      }
+      if (isFree(input.prices))
+        return {
+          ...base,
+          target: { kind: 'none' },
+          amount: 0,
+          units: 0,
+          recorded: false,
+        }
+      return allowances.hold(base, priceUsage(input.prices, input.estimate, input.tierMultiplier).charge)
+    }
     const hold = await new Promise<Hold>((resolve, reject) => {
-      waiting.push({ input: { ...input, leaseUntil: new Date(Date.now() + options.leaseMs) }, resolve, reject })
+      waiting.push({
+        input: { ...input, leaseUntil: new Date(Date.now() + options.leaseMs) },
+        resolve,
+        reject,
+      })
       if (!draining) void drain()
     })
     if (hold.recorded) inFlight.set(hold.requestId, { hold, progress })
     return hold
   }
 
+  const onAllowance = (hold: Hold | undefined): hold is AllowanceCharge['hold'] => hold?.target.kind === 'wallet' && hold.target.allowanceId !== undefined
+
   async function settleBatch(items: Settlement[]): Promise<void> {
-    await runner.transaction(async (tx) => {
-      const rows: Row[] = []
-      for (const item of items) {
-        const id = randomUUID()
-        const bill = item.hold ? await settle(tx, item.hold, item.outcome, id) : undefined
-        rows.push({ id, ...item.row, ...(bill ? billColumns(bill) : {}), prices: item.hold ? item.outcome.prices : null })
+    const ids = items.map(() => randomUUID())
+    const pooled = items.flatMap((item, i) => {
+      const { hold, outcome } = item
+      if (!onAllowance(hold)) return []
+      const price = outcome.usage ? priceUsage(outcome.prices, outcome.usage, outcome.tierMultiplier) : { charge: 0, cost: 0, margin: 0 }
+      return [
+        {
+          index: i,
+          charge: { hold, price, usageLogId: ids[i]!, model: hold.model },
+        },
+      ]
+    })
+    await allowances.serial(async () => {
+      let memory: { committed: () => void; failed: () => void } | undefined
+      try {
+        await runner.transaction(async (tx) => {
+          const bills = new Map<number, Bill>()
+          const onAllowances = await allowances.settle(
+            tx,
+            pooled.map((p) => p.charge),
+          )
+          memory = onAllowances
+          pooled.forEach((p, n) => bills.set(p.index, onAllowances.bills[n]!))
+          const rows: Row[] = []
+          for (const [i, item] of items.entries()) {
+            const bill = bills.get(i) ?? (item.hold ? await settle(tx, item.hold, item.outcome, ids[i]!) : undefined)
+            rows.push({
+              id: ids[i],
+              ...item.row,
+              ...(bill ? billColumns(bill) : {}),
+              prices: item.hold ? item.outcome.prices : null,
+            })
+          }
+          await insertRows(tx, 'usage_logs', rows)
+        })
+      } catch (error) {
+        memory?.failed()
+        throw error
       }
-      await insertRows(tx, 'usage_logs', rows)
+      memory?.committed()
     })
     for (const item of items) if (item.hold) inFlight.delete(item.hold.requestId)
   }
 
   /** Keeps this process's reservations alive and records what each has delivered so far. */
   async function heartbeat() {
-    if (inFlight.size === 0) return
+    const pooled = allowances.ids()
+    if (inFlight.size === 0 && pooled.length === 0) return
     const leaseUntil = at(new Date(Date.now() + options.leaseMs))
     const now = at(new Date())
     await runner.transaction(async (tx) => {
+      for (const id of pooled) await tx.query('UPDATE reservations SET lease_until = ?, updated_at = ? WHERE request_id = ?', [leaseUntil, now, id])
       for (const { hold, progress } of inFlight.values()) {
         const delivered = progress()
         await tx.query('UPDATE reservations SET lease_until = ?, delivered = ?, delivered_units = ?, updated_at = ? WHERE request_id = ?', [
@@ -138,7 +224,7 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
   }
 
   /** This process's own reservations are skipped: a late renewal (a busy event loop) must not settle requests it is serving. */
-  const reconcile = (now = new Date()) => reconcileReservations(runner, now, (requestId) => inFlight.has(requestId))
+  const reconcile = (now = new Date()) => reconcileReservations(runner, now, (requestId) => inFlight.has(requestId) || allowances.owns(requestId))
 
   let timers: NodeJS.Timeout[] = []
   let running: Promise<unknown> = Promise.resolve()

@@ -1,4 +1,4 @@
-import { createClient, type Client } from '@libsql/client'
+import Database from 'libsql'
 import type { Payload } from 'payload'
 
 export type Row = Record<string, unknown>
@@ -29,8 +29,14 @@ export type SqlRunner = {
   close(): Promise<void>
 }
 
-type PgClient = { query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>; release(): void }
-type PgPool = { connect(): Promise<PgClient>; query(text: string, params?: unknown[]): Promise<{ rows: Row[] }> }
+type PgClient = {
+  query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>
+  release(): void
+}
+type PgPool = {
+  connect(): Promise<PgClient>
+  query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>
+}
 
 /** `?` → `$1, $2…`; the statements here never contain a literal question mark. */
 function numbered(text: string): string {
@@ -45,38 +51,70 @@ function sqliteValue(value: unknown): unknown {
   return value ?? null
 }
 
+/** `file:/path`, `file:///path` or `file:relative` → the path libsql opens. */
+function sqlitePath(url: string): string {
+  const rest = url.replace(/^file:/, '')
+  return rest.startsWith('//') ? new URL(url).pathname : rest
+}
+
+/**
+ * The statements here are few and fixed (plus IN lists and multi-row VALUES of a few lengths), so
+ * each is prepared once and kept: preparing costs more than running most of them.
+ */
+const STATEMENTS_KEPT = 500
+
 export function sqliteRunner(url: string): SqlRunner {
-  const client: Client = createClient({ url })
+  const db = new Database(sqlitePath(url))
   // WAL with synchronous=NORMAL: a commit survives the process being killed (the crash that
   // reservations are built for) without an fsync per request; only an OS crash or power loss can
   // take back the last commits.
-  const ready = client.executeMultiple('PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;')
-  let queue: Promise<unknown> = ready
-  const query: Query = async (text, params = []) => {
-    const result = await client.execute({ sql: text, args: params.map(sqliteValue) as never })
-    return result.rows.map((row) => ({ ...row }) as Row)
+  db.exec('PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;')
+  const statements = new Map<string, Database.Statement>()
+  const statement = (text: string) => {
+    let prepared = statements.get(text)
+    if (!prepared) {
+      if (statements.size >= STATEMENTS_KEPT) statements.clear()
+      prepared = db.prepare(text)
+      statements.set(text, prepared)
+    }
+    return prepared
   }
+  const run = (text: string, params: unknown[] = []): Row[] => {
+    const prepared = statement(text)
+    const args = params.map(sqliteValue)
+    if (prepared.reader) return prepared.all(args) as Row[]
+    prepared.run(args)
+    return []
+  }
+  // libsql runs statements synchronously; the promises keep the runner's shape shared with Postgres.
+  const query: Query = async (text, params) => run(text, params)
+  let queue: Promise<unknown> = Promise.resolve()
   return {
     dialect: 'sqlite',
-    query: (text, params) => ready.then(() => query(text, params)),
+    query,
     transaction(work) {
-      const run = queue.then(async () => {
-        await client.execute('BEGIN IMMEDIATE')
+      const next = queue.then(async () => {
+        db.exec('BEGIN IMMEDIATE')
         try {
           const result = await work({ query, forUpdate: '' })
-          await client.execute('COMMIT')
+          db.exec('COMMIT')
           return result
         } catch (error) {
-          await client.execute('ROLLBACK').catch(() => undefined)
+          try {
+            db.exec('ROLLBACK')
+          } catch {
+            // Nothing was open to roll back (BEGIN itself failed).
+          }
           throw error
         }
       })
-      queue = run.catch(() => undefined)
-      return run
+      queue = next.catch(() => undefined)
+      return next
     },
     async close() {
       await queue
-      client.close()
+      statements.clear()
+      db.close()
     },
   }
 }
@@ -84,7 +122,12 @@ export function sqliteRunner(url: string): SqlRunner {
 const postgresQuery =
   (target: { query: PgPool['query'] }): Query =>
   async (text, params = []) =>
-    (await target.query(numbered(text), params.map((v) => (v === undefined ? null : v)))).rows
+    (
+      await target.query(
+        numbered(text),
+        params.map((v) => (v === undefined ? null : v)),
+      )
+    ).rows
 
 /** A transaction already open on a Postgres client (BEGIN was sent by whoever owns it). */
 export function postgresTx(client: { query: PgPool['query'] }): Tx {
@@ -122,7 +165,11 @@ const runners = new WeakMap<Payload, SqlRunner>()
 export function sqlRunnerOf(payload: Payload): SqlRunner {
   const existing = runners.get(payload)
   if (existing) return existing
-  const db = payload.db as unknown as { name?: string; pool?: PgPool; clientConfig?: { url?: string } }
+  const db = payload.db as unknown as {
+    name?: string
+    pool?: PgPool
+    clientConfig?: { url?: string }
+  }
   let runner: SqlRunner
   if (db.pool) runner = postgresRunner(db.pool)
   else if (db.clientConfig?.url?.startsWith('file:')) runner = sqliteRunner(db.clientConfig.url)

@@ -6,7 +6,8 @@ import { moneyField, ownerField } from './fields'
 /**
  * Money or plan units held for a request in flight. The relay creates one before calling the
  * provider and removes it when it settles; the reconciliation job settles those whose lease ran
- * out (the process holding them died).
+ * out (the process holding them died). An allowance row holds money for many short requests of one
+ * customer on one server at once (see docs/billing.md).
  */
 export const Reservations: CollectionConfig = {
   slug: 'reservations',
@@ -29,5 +30,11 @@ export const Reservations: CollectionConfig = {
     moneyField('delivered', { description: 'Charge for what was delivered so far, kept up to date for long streams.' }),
     { name: 'deliveredUnits', type: 'number', defaultValue: 0 },
     { name: 'leaseUntil', type: 'date', required: true, index: true },
+    {
+      name: 'allowance',
+      type: 'checkbox',
+      defaultValue: false,
+      admin: { description: "A server's allowance: money set aside for the customer's short requests in flight on that server, released once they settle." },
+    },
   ],
 }

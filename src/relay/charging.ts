@@ -1,6 +1,6 @@
-import { NoFunds, PlanRateLimited, type Hold, type ReserveInput } from '../billing/holds'
+import { NoFunds, PlanRateLimited, type Hold } from '../billing/holds'
 import { planUnits, priceUsage, type ModelPrices, type Usage } from '../billing/pricing'
-import type { Progress } from '../billing/service'
+import type { Progress, RequestToReserve } from '../billing/service'
 import { RelayError } from './errors'
 import type { MeteredUsage, UsageMeter } from './meter'
 import { RateLimitError } from './rate-limit'
@@ -8,7 +8,7 @@ import type { OpenAIMessage } from './translate/openai-types'
 
 /** What the relay needs from billing: a reservation before the upstream call. */
 export type BillingPort = {
-  reserve(input: Omit<ReserveInput, 'leaseUntil'>, progress: Progress): Promise<Hold>
+  reserve(input: RequestToReserve, progress: Progress): Promise<Hold>
 }
 
 /** Images and other non-text parts count as this many characters in the prompt estimate. */

@@ -107,10 +107,13 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
         row: usageRow(r),
       })),
     )
-    // Straight to the database: a key's last use is bookkeeping, not a catalog change.
-    // Chat-app sessions use no key (an empty id).
+    // Straight to the table: a key's last use is bookkeeping, not a catalog change (no hooks, no
+    // audit). Chat-app sessions use no key (an empty id).
     const lastUse = new Map(records.filter((r) => r.apiKeyId).map((r) => [r.apiKeyId, r.at.toISOString()]))
-    for (const [id, at] of lastUse) await payload.db.updateOne({ collection: 'api-keys', id, data: { lastUsedAt: at } })
+    if (lastUse.size === 0) return
+    await sqlRunnerOf(payload).transaction(async (tx) => {
+      for (const [id, at] of lastUse) await tx.query('UPDATE api_keys SET last_used_at = ? WHERE id = ?', [at, id])
+    })
   }
   const usage = createUsageBuffer(writeUsage, { onError: logError('usage write failed') })
   let reserveOutputTokens = 4096

@@ -157,6 +157,7 @@ export function createRelay(deps: RelayDeps) {
           prices,
           tierMultiplier,
           estimate: estimateUsage(allowance.inputCharacters, allowance.maxOutputTokens),
+          stream,
           admitPlan: deps.limits.admitPlan,
         },
         progressOf(() => charging, meter),

@@ -9,15 +9,18 @@ import { startServerProcess, type ServerProcess } from '../helpers/processes'
 import { login, rest, waitFor } from '../helpers/rest'
 
 /**
- * kill -9 with 100 streams in flight: their reservations stay in the database; the next start
- * reconciles them once their leases run out, charging what had been delivered when the dead
- * process last reported. Afterwards the balance equals the top-up minus the charged usage logs,
- * the ledger matches the balance, and no reservation is left.
+ * kill -9 with 100 streams and 20 short (non-stream) requests in flight: the streams'
+ * reservations and the allowance holding the short requests stay in the database; the next start
+ * reconciles them once their leases run out, charging the streams for what had been delivered
+ * when the dead process last reported and releasing the allowance. Afterwards the balance equals
+ * the top-up minus the charged usage logs, the ledger matches the balance, and no reservation is
+ * left.
  */
 
 const ADMIN_EMAIL = 'root@crash.test'
 const ADMIN_PASSWORD = 'root-password-crash-1'
 const STREAMS = 100
+const SHORT = 20
 const TOP_UP = 100_000_000
 
 let database: TestDatabase
@@ -73,12 +76,22 @@ describe('a crash with streams in flight', () => {
     const admin = await login(server!.baseUrl, 'admins', ADMIN_EMAIL, ADMIN_PASSWORD)
     const platform = await post('/api/platforms', admin, { name: 'Slow', kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' })
     await post('/api/provider-keys', admin, { name: 'slow', platform: platform.id, key: 'sk-drip', status: 'active' })
-    await post('/api/models', admin, { name: 'slow-priced', platforms: [platform.id], kind: 'chat', status: 'active', outputPrice: 1_000_000_000, requestPrice: 10 })
+    await post('/api/models', admin, {
+      name: 'slow-priced',
+      platforms: [platform.id],
+      kind: 'chat',
+      status: 'active',
+      outputPrice: 1_000_000_000,
+      requestPrice: 10,
+    })
+    const stalling = await post('/api/platforms', admin, { name: 'Stalling', kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' })
+    await post('/api/provider-keys', admin, { name: 'stall', platform: stalling.id, key: 'sk-stall', status: 'active' })
+    await post('/api/models', admin, { name: 'stalling-priced', platforms: [stalling.id], kind: 'chat', status: 'active', requestPrice: 1_000 })
     const customer = await post('/api/users', admin, { email: 'dev@crash.test', password: 'customer-password-1' })
     const apiKey = (await post('/api/api-keys', admin, { name: 'k', owner: customer.id, status: 'active' })).key as string
     await post('/api/ledger-entries', admin, { owner: customer.id, bucket: 'cash', amount: TOP_UP, note: 'Crash test top-up' })
     const listed = await waitFor(
-      async () => (await rest(server!.baseUrl, '/v1/models', { headers: { authorization: `Bearer ${apiKey}` } })).text.includes('slow-priced'),
+      async () => (await rest(server!.baseUrl, '/v1/models', { headers: { authorization: `Bearer ${apiKey}` } })).text.includes('stalling-priced'),
       { timeoutMs: 10_000 },
     )
     expect(listed).not.toBeNull()
@@ -97,6 +110,16 @@ describe('a crash with streams in flight', () => {
         return reader
       }),
     )
+    // Short requests the upstream never answers: held in memory on one allowance row.
+    const short = Array.from({ length: SHORT }, () =>
+      fetch(`${server!.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'stalling-priced', max_tokens: 20, messages: [{ role: 'user', content: 'Hi' }] }),
+      }).catch(() => undefined),
+    )
+    const allowances = async () => num((await money.query('SELECT COUNT(*) AS n FROM reservations WHERE allowance = ?', [true]))[0]!.n)
+    expect(await waitFor(async () => (await allowances()) === 1, { timeoutMs: 6_000, intervalMs: 100 })).not.toBeNull()
     // Until a lease renewal has recorded what every stream delivered (a piece a second, nine in all).
     const recorded = await waitFor(async () => num((await money.query('SELECT COUNT(*) AS n FROM reservations WHERE delivered > 0'))[0]!.n) === STREAMS, {
       timeoutMs: 6_000,
@@ -107,7 +130,9 @@ describe('a crash with streams in flight', () => {
     await server!.stop()
     server = undefined
     await Promise.allSettled(readers.map(async (reader) => reader.read().then(() => reader.cancel())))
-    expect(await openReservations()).toBe(STREAMS)
+    await Promise.all(short)
+    expect(await openReservations()).toBe(STREAMS + 1)
+    expect(await allowances()).toBe(1)
 
     server = await startServerProcess(env())
     expect(await waitFor(async () => (await openReservations()) === 0, { timeoutMs: 30_000, intervalMs: 250 })).not.toBeNull()
@@ -115,6 +140,7 @@ describe('a crash with streams in flight', () => {
     const wallet = (await findWallet(money.query, customer.id))!
     const [charged] = await money.query('SELECT COUNT(*) AS n, SUM(charge) AS total FROM usage_logs WHERE owner_id = ?', [customer.id])
     const [interrupted] = await money.query("SELECT COUNT(*) AS n FROM usage_logs WHERE owner_id = ? AND status = 'interrupted'", [customer.id])
+    // The allowance is released without a usage log: its requests delivered nothing.
     expect(num(interrupted!.n)).toBe(STREAMS)
     expect(num(charged!.total)).toBeGreaterThan(0)
     expect(wallet.cash).toBe(TOP_UP - num(charged!.total))

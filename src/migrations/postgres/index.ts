@@ -13,6 +13,7 @@ import * as migration_20261129_210319_close_orders_job from './20261129_210319_c
 import * as migration_20261129_211426_chat from './20261129_211426_chat';
 import * as migration_20261129_211641_provider_balances from './20261129_211641_provider_balances';
 import * as migration_20261129_214953_tidy_up_job from './20261129_214953_tidy_up_job';
+import * as migration_20261129_231251_reservation_allowance from './20261129_231251_reservation_allowance';
 
 export const migrations = [
   {
@@ -88,6 +89,11 @@ export const migrations = [
   {
     up: migration_20261129_214953_tidy_up_job.up,
     down: migration_20261129_214953_tidy_up_job.down,
-    name: '20261129_214953_tidy_up_job'
+    name: '20261129_214953_tidy_up_job',
+  },
+  {
+    up: migration_20261129_231251_reservation_allowance.up,
+    down: migration_20261129_231251_reservation_allowance.down,
+    name: '20261129_231251_reservation_allowance'
   },
 ];

@@ -7,6 +7,7 @@ import * as migration_20261129_204555_wechat_referral from './20261129_204555_we
 import * as migration_20261129_205604_payments from './20261129_205604_payments';
 import * as migration_20261129_211422_chat from './20261129_211422_chat';
 import * as migration_20261129_211636_provider_balances from './20261129_211636_provider_balances';
+import * as migration_20261129_231248_reservation_allowance from './20261129_231248_reservation_allowance';
 
 export const migrations = [
   {
@@ -52,6 +53,11 @@ export const migrations = [
   {
     up: migration_20261129_211636_provider_balances.up,
     down: migration_20261129_211636_provider_balances.down,
-    name: '20261129_211636_provider_balances'
+    name: '20261129_211636_provider_balances',
+  },
+  {
+    up: migration_20261129_231248_reservation_allowance.up,
+    down: migration_20261129_231248_reservation_allowance.down,
+    name: '20261129_231248_reservation_allowance'
   },
 ];

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto'
+
+import type { Bill, Hold } from './holds'
+import { NoFunds } from './holds'
+import { available, lockWallet, splitCharge, type Balances, type Bucket } from './ledger'
+import type { Price } from './pricing'
+import { at, insertRows, num, type Row, type SqlRunner, type Tx } from './sql'
+
+/**
+ * Allowances: money this server sets aside on a customer's wallet for many short requests at once.
+ *
+ * A request answered in one piece delivers nothing a crash could charge for, so its hold needs no
+ * row of its own: it is taken in memory from the allowance, whose one reservation row holds the
+ * money in the database. The allowance grows in one transaction when it runs short (to twice what
+ * is in flight, never beyond what the wallet has available, so a refusal is exactly as before),
+ * shrinks by each settled charge, and goes back to the wallet in the settlement that leaves it
+ * with nothing in flight. Its row carries a lease like any reservation: if this server dies, any
+ * instance's reconciliation releases it.
+ *
+ * Everything that changes an allowance in the database (growing, settling, releasing) runs one at
+ * a time through `serial`, and memory follows only after the commit, so memory never runs ahead
+ * of the database.
+ */
+
+type Allowance = {
+  /** The reservation row's request id. */
+  id: string
+  ownerId: string
+  walletId: string
+  /** What its row holds on the wallet. */
+  amount: number
+  /** Holds of requests in flight or waiting for settlement. */
+  held: number
+  /** Set while its release commits; requests then grow a new one. */
+  releasing: boolean
+}
+
+export type AllowanceCharge = {
+  hold: Hold & { target: { kind: 'wallet'; allowanceId?: string } }
+  price: Price
+  usageLogId: string
+  model: string
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0)
+
+export function createAllowances(runner: SqlRunner, options: { leaseMs: number }) {
+  const byOwner = new Map<string, Allowance>()
+  const byId = new Map<string, Allowance>()
+  let chain: Promise<unknown> = Promise.resolve()
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = chain.then(work)
+    chain = next.catch(() => undefined)
+    return next
+  }
+
+  const live = (ownerId: string) => {
+    const allowance = byOwner.get(ownerId)
+    return allowance && !allowance.releasing ? allowance : undefined
+  }
+  const spare = (allowance: Allowance | undefined) => (allowance ? allowance.amount - allowance.held : 0)
+  const forget = (allowance: Allowance) => {
+    byId.delete(allowance.id)
+    if (byOwner.get(allowance.ownerId) === allowance) byOwner.delete(allowance.ownerId)
+  }
+
+  /** Adds enough for `amount` to the owner's allowance, or throws NoFunds. */
+  async function grow(ownerId: string, amount: number): Promise<void> {
+    const current = live(ownerId)
+    if (spare(current) >= amount) return
+    const now = new Date()
+    const grown = await runner.transaction(async (tx) => {
+      const wallet = await lockWallet(tx, ownerId)
+      const kept = current ? (await tx.query('SELECT amount FROM reservations WHERE request_id = ?', [current.id])).length > 0 : false
+      const room = kept ? spare(current) : 0
+      const free = available(wallet)
+      if (free < amount - room) throw new NoFunds(amount, Math.max(0, free + room))
+      // Room for twice what is in flight, so a busy customer's allowance grows rarely.
+      const extra = Math.min(free, Math.max(amount - room, 2 * ((current?.held ?? 0) + amount)))
+      const leaseUntil = at(new Date(now.getTime() + options.leaseMs))
+      await tx.query('UPDATE wallets SET reserved = reserved + ?, updated_at = ? WHERE id = ?', [extra, at(now), wallet.id])
+      if (kept) {
+        await tx.query('UPDATE reservations SET amount = amount + ?, lease_until = ?, updated_at = ? WHERE request_id = ?', [
+          extra,
+          leaseUntil,
+          at(now),
+          current!.id,
+        ])
+        return { id: current!.id, walletId: wallet.id, extra }
+      }
+      const id = `allowance:${randomUUID()}`
+      await tx.query(
+        `INSERT INTO reservations (id, request_id, owner_id, wallet_id, amount, units, delivered, delivered_units, lease_until, allowance, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?)`,
+        [randomUUID(), id, ownerId, wallet.id, extra, leaseUntil, true, at(now), at(now)],
+      )
+      return { id, walletId: wallet.id, extra }
+    })
+    if (current && grown.id === current.id) {
+      current.amount += grown.extra
+      return
+    }
+    // A new allowance; one whose row reconciliation took (this server stalled past its lease)
+    // stays known only until its last holds settle.
+    if (current) byOwner.delete(ownerId)
+    const fresh: Allowance = {
+      id: grown.id,
+      ownerId,
+      walletId: grown.walletId,
+      amount: grown.extra,
+      held: 0,
+      releasing: false,
+    }
+    byOwner.set(ownerId, fresh)
+    byId.set(fresh.id, fresh)
+  }
+
+  function take(ownerId: string, amount: number): Allowance | undefined {
+    const allowance = live(ownerId)
+    if (spare(allowance) < amount) return undefined
+    allowance!.held += amount
+    return allowance
+  }
+
+  /** Holds `amount` for a short request: from memory when the allowance has room. */
+  async function hold(base: Pick<Hold, 'requestId' | 'ownerId' | 'model'>, amount: number): Promise<Hold> {
+    let allowance = take(base.ownerId, amount)
+    while (!allowance) {
+      await serial(() => grow(base.ownerId, amount))
+      allowance = take(base.ownerId, amount)
+    }
+    return {
+      ...base,
+      target: {
+        kind: 'wallet',
+        walletId: allowance.walletId,
+        allowanceId: allowance.id,
+      },
+      amount,
+      units: 0,
+      recorded: false,
+    }
+  }
+
+  /**
+   * Charges requests held on allowances, in the caller's transaction: per wallet one read and one
+   * update, one ledger entry per bucket a charge touched. An allowance left with nothing in flight
+   * goes back to the wallet. Returns the bills (in the order given) and what to do with memory
+   * once the transaction committed, or failed.
+   */
+  async function settle(tx: Tx, charges: AllowanceCharge[]): Promise<{ bills: Bill[]; committed: () => void; failed: () => void }> {
+    const bills: Bill[] = new Array(charges.length)
+    const entries: Row[] = []
+    const after: (() => void)[] = []
+    const releasing: Allowance[] = []
+    const groups = new Map<string, number[]>()
+    charges.forEach((charge, i) => {
+      const id = charge.hold.target.allowanceId!
+      groups.set(id, [...(groups.get(id) ?? []), i])
+    })
+    const now = at(new Date())
+    for (const [id, indexes] of groups) {
+      const allowance = byId.get(id)!
+      const wallet = await lockWallet(tx, allowance.ownerId)
+      const [row] = await tx.query('SELECT amount FROM reservations WHERE request_id = ?', [id])
+      let backed = row ? num(row.amount) : 0
+      const state: Balances = { ...wallet }
+      let taken = 0
+      for (const i of indexes) {
+        const { hold, price, usageLogId, model } = charges[i]!
+        const held = Math.min(hold.amount, backed)
+        const split = splitCharge(state, price.charge, held)
+        const charged = price.charge - split.shortfall
+        const fromAllowance = Math.min(charged, held)
+        backed -= fromAllowance
+        taken += fromAllowance
+        state.reserved -= fromAllowance
+        for (const bucket of ['gift', 'cash', 'credit'] as Bucket[]) {
+          if (split[bucket] === 0) continue
+          state[bucket] -= split[bucket]
+          entries.push({
+            id: randomUUID(),
+            owner_id: hold.ownerId,
+            wallet_id: wallet.id,
+            kind: 'usage',
+            bucket,
+            amount: -split[bucket],
+            balance_after: state[bucket],
+            reference_type: 'usage',
+            reference_id: usageLogId,
+            idempotency_key: `usage:${hold.requestId}:${bucket}`,
+            actor_id: null,
+            note: model,
+            created_at: now,
+            updated_at: now,
+          })
+        }
+        bills[i] = {
+          billedTo: 'wallet',
+          planUnits: 0,
+          charge: charged,
+          cost: price.cost,
+          margin: charged - price.cost,
+          shortfall: split.shortfall,
+        }
+      }
+      const settledHolds = sum(indexes.map((i) => charges[i]!.hold.amount))
+      // No row: reconciliation released it while this server stalled past its lease.
+      const lost = row === undefined
+      const idle = !lost && allowance.held === settledHolds && byOwner.get(allowance.ownerId) === allowance
+      if (idle) {
+        allowance.releasing = true
+        releasing.push(allowance)
+        await tx.query('DELETE FROM reservations WHERE request_id = ?', [id])
+      } else if (!lost) {
+        await tx.query('UPDATE reservations SET amount = amount - ?, updated_at = ? WHERE request_id = ?', [taken, now, id])
+      }
+      const released = taken + (idle ? backed : 0)
+      await tx.query('UPDATE wallets SET gift = ?, cash = ?, credit = ?, reserved = reserved - ?, updated_at = ? WHERE id = ?', [
+        state.gift,
+        state.cash,
+        state.credit,
+        released,
+        now,
+        wallet.id,
+      ])
+      after.push(() => {
+        allowance.amount -= taken
+        allowance.held -= settledHolds
+        if (lost && byOwner.get(allowance.ownerId) === allowance) byOwner.delete(allowance.ownerId)
+        if (idle || (allowance.held === 0 && byOwner.get(allowance.ownerId) !== allowance)) forget(allowance)
+      })
+    }
+    await insertRows(tx, 'ledger_entries', entries)
+    return {
+      bills,
+      committed: () => after.forEach((apply) => apply()),
+      failed: () => releasing.forEach((allowance) => (allowance.releasing = false)),
+    }
+  }
+
+  return {
+    hold,
+    settle,
+    serial,
+    /** The reservation rows this server's allowances hold (renewed with its leases). */
+    ids: () => [...byId.keys()],
+    owns: (requestId: string) => byId.has(requestId),
+  }
+}
+
+export type Allowances = ReturnType<typeof createAllowances>

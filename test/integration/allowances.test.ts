@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto'
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+
+import { NoFunds, type Hold } from '../../src/billing/holds'
+import { findWallet, ledgerTotals, postEntry } from '../../src/billing/ledger'
+import { FREE, type ModelPrices, type Usage } from '../../src/billing/pricing'
+import { createBilling, reconcileReservations, type Billing } from '../../src/billing/service'
+import { at, num, sqlRunnerOf, type SqlRunner } from '../../src/billing/sql'
+import { startTestServer, type TestServer } from '../helpers/server'
+
+/**
+ * Short requests held on a per-server allowance: in memory while it has room, one reservation row
+ * for all of them, released with the last settlement, and reconciled like any reservation when
+ * its server stops renewing it.
+ */
+
+let server: TestServer
+let money: SqlRunner
+let billing: Billing
+
+/** One micro-unit per output token: a request estimated at 1,000 tokens holds 1,000. */
+const PER_TOKEN: ModelPrices = { ...FREE, output: 1_000_000 }
+const tokens = (completionTokens: number): Usage => ({ promptTokens: 0, completionTokens, cachedTokens: 0, inputCharacters: 0, outputCharacters: 0 })
+const noProgress = () => ({ charge: 0, units: 0 })
+
+async function customerWith(cash: number): Promise<string> {
+  const user = await server.payload.create({ collection: 'users', data: { email: `a-${randomUUID()}@modelgate.test`, password: 'customer-password-1' } })
+  if (cash > 0) await money.transaction((tx) => postEntry(tx, { ownerId: user.id, kind: 'top-up', bucket: 'cash', amount: cash, idempotencyKey: randomUUID() }))
+  return user.id
+}
+
+const reserveShort = (ownerId: string, prices = PER_TOKEN) =>
+  billing.reserve({ requestId: randomUUID(), ownerId, model: 'm', prices, tierMultiplier: 1, estimate: tokens(1000), stream: false }, noProgress)
+
+const settleAll = (holds: Hold[], used: number) =>
+  billing.settleBatch(
+    holds.map((hold) => ({
+      hold,
+      outcome: { usage: tokens(used), prices: PER_TOKEN, tierMultiplier: 1 },
+      row: { request_id: hold.requestId, owner_id: hold.ownerId, model: 'm', status: 'success', created_at: at(new Date()), updated_at: at(new Date()) },
+    })),
+  )
+
+const allowanceRows = async (ownerId: string) =>
+  (await money.query('SELECT amount FROM reservations WHERE owner_id = ? AND allowance = ?', [ownerId, true])).map((row) => num(row.amount))
+
+async function balancedWallet(ownerId: string) {
+  const wallet = (await findWallet(money.query, ownerId))!
+  expect({ gift: wallet.gift, cash: wallet.cash, credit: wallet.credit }).toEqual(await ledgerTotals(money.query, wallet.id))
+  return wallet
+}
+
+beforeAll(async () => {
+  server = await startTestServer()
+  money = sqlRunnerOf(server.payload)
+  billing = createBilling(money, { leaseMs: 60_000 })
+})
+
+afterAll(async () => {
+  await server?.close()
+})
+
+describe('allowances', () => {
+  it('holds exactly what the wallet affords, in one reservation row, and charges each request on its own ledger entry', async () => {
+    const owner = await customerWith(10_000)
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => reserveShort(owner)))
+    const holds = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))
+    expect(holds).toHaveLength(10)
+    expect(refused.every((error) => error instanceof NoFunds)).toBe(true)
+    expect(await allowanceRows(owner)).toEqual([10_000])
+    expect((await findWallet(money.query, owner))!.reserved).toBe(10_000)
+
+    await settleAll(holds, 700)
+    const wallet = await balancedWallet(owner)
+    expect(wallet).toMatchObject({ cash: 3_000, reserved: 0 })
+    expect(await allowanceRows(owner)).toEqual([])
+    const [entries] = await money.query("SELECT COUNT(*) AS n, SUM(amount) AS total FROM ledger_entries WHERE owner_id = ? AND kind = 'usage'", [owner])
+    expect({ n: num(entries!.n), total: num(entries!.total) }).toEqual({ n: 10, total: -7_000 })
+    const [logs] = await money.query("SELECT COUNT(*) AS n, SUM(charge) AS total FROM usage_logs WHERE owner_id = ? AND billed_to = 'wallet'", [owner])
+    expect({ n: num(logs!.n), total: num(logs!.total) }).toEqual({ n: 10, total: 7_000 })
+  })
+
+  it('keeps the allowance while requests are in flight and gives it back with the last settlement', async () => {
+    const owner = await customerWith(100_000)
+    const first = await reserveShort(owner)
+    const second = await reserveShort(owner)
+    const [held] = await allowanceRows(owner)
+    await settleAll([first], 400)
+    expect(await allowanceRows(owner)).toEqual([held! - 400])
+    expect((await findWallet(money.query, owner))!.reserved).toBe(held! - 400)
+    await settleAll([second], 250)
+    expect(await allowanceRows(owner)).toEqual([])
+    expect(await balancedWallet(owner)).toMatchObject({ cash: 100_000 - 650, reserved: 0 })
+  })
+
+  it('holds nothing for a free model', async () => {
+    const owner = await customerWith(0)
+    const hold = await reserveShort(owner, FREE)
+    expect(hold.target).toEqual({ kind: 'none' })
+    expect(await allowanceRows(owner)).toEqual([])
+  })
+
+  it('after reconciliation released a stalled allowance, a late settlement charges only what is there and never unreserves twice', async () => {
+    const owner = await customerWith(1_000)
+    const hold = await reserveShort(owner)
+    // Another server's reconciliation sees the lease run out (this server stalled).
+    expect(await reconcileReservations(money, new Date(Date.now() + 120_000))).toBeGreaterThanOrEqual(1)
+    expect(await allowanceRows(owner)).toEqual([])
+    expect((await findWallet(money.query, owner))!.reserved).toBe(0)
+    const [interrupted] = await money.query("SELECT COUNT(*) AS n FROM usage_logs WHERE owner_id = ? AND status = 'interrupted'", [owner])
+    expect(num(interrupted!.n)).toBe(0)
+
+    await settleAll([hold], 700)
+    expect(await balancedWallet(owner)).toMatchObject({ cash: 300, reserved: 0 })
+    // The next request grows a new allowance from what is left.
+    const next = await reserveShort(owner, { ...FREE, request: 300 })
+    expect(await allowanceRows(owner)).toEqual([300])
+    await billing.settleBatch([
+      {
+        hold: next,
+        outcome: { usage: tokens(0), prices: { ...FREE, request: 300 }, tierMultiplier: 1 },
+        row: { request_id: next.requestId, owner_id: owner, model: 'm', status: 'success', created_at: at(new Date()), updated_at: at(new Date()) },
+      },
+    ])
+    expect(await balancedWallet(owner)).toMatchObject({ cash: 0, reserved: 0 })
+  })
+})

@@ -1,11 +1,14 @@
+import type { IncomingMessage, RequestListener } from 'node:http'
+
 import { GRAPHQL_POST } from '@payloadcms/next/routes'
 import express, { type RequestHandler } from 'express'
+import proxyAddr from 'proxy-addr'
 import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
 import type { AppConfig } from '../config/env'
 import type { Gateway } from '../relay/gateway'
-import { relayRouter } from '../relay/router'
+import { chatCompletionsFastPath, relayRouter } from '../relay/router'
 import { authGuard } from './auth-guard'
 import { chatRoutes } from './chat'
 import { clientIpHeader } from './client-ip'
@@ -54,4 +57,20 @@ export function createApp({ payload, config, redis, gateway, maxBodyBytes, next 
 
   if (next) app.use(next)
   return app
+}
+
+/**
+ * The HTTP server's handler: chat completions, the relay's hot path, go straight to the relay;
+ * everything else through express.
+ */
+export function createHandler(options: AppOptions): RequestListener {
+  const app = createApp(options)
+  const { gateway } = options
+  if (!gateway) return app
+  // The client address exactly as express's req.ip resolves it under TRUST_PROXY.
+  const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1]
+  const fast = chatCompletionsFastPath(gateway.relay, { maxBodyBytes: options.maxBodyBytes, clientIp: (req: IncomingMessage) => proxyAddr(req, trust) })
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res)
+  }
 }

@@ -9,7 +9,7 @@ import { migrateDatabase } from '../db/migrate'
 import { createPayloadConfig } from '../payload-config'
 import { seed } from '../seed'
 import { closeOcr } from '../files/ocr'
-import { createApp } from './app'
+import { createHandler } from './app'
 import { createRedis } from '../lib/redis'
 import { createGateway, type Gateway } from '../relay/gateway'
 
@@ -35,9 +35,7 @@ export async function startServer(options: { withNext?: boolean; env?: NodeJS.Pr
   const redis = createRedis(config.REDIS_URL)
   const gateway = await createGateway(payload, config, redis)
   const maxBodyBytes = Math.round(config.RELAY_MAX_BODY_MB * 1024 * 1024)
-  const app = createApp({ payload, config, redis, gateway, maxBodyBytes, next: handle ? (req, res) => void handle(req, res) : undefined })
-
-  const server = createServer(app)
+  const server = createServer(createHandler({ payload, config, redis, gateway, maxBodyBytes, next: handle ? (req, res) => void handle(req, res) : undefined }))
   if (dev && nextApp) server.on('upgrade', nextApp.getUpgradeHandler())
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

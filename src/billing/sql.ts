@@ -1,6 +1,8 @@
 import Database from 'libsql'
 import type { Payload } from 'payload'
 
+import { startCheckpoints } from './sqlite-checkpoints'
+
 export type Row = Record<string, unknown>
 
 /** Runs one statement with `?` placeholders and returns its rows (RETURNING included). */
@@ -51,10 +53,10 @@ function sqliteValue(value: unknown): unknown {
   return value ?? null
 }
 
-/** `file:/path`, `file:///path` or `file:relative` → the path libsql opens. */
+/** `file:/path`, `file:///path` or `file:relative` (options after `?` ignored) → the path libsql opens. */
 function sqlitePath(url: string): string {
-  const rest = url.replace(/^file:/, '')
-  return rest.startsWith('//') ? new URL(url).pathname : rest
+  const rest = url.replace(/^file:/, '').split('?')[0]!
+  return rest.startsWith('//') ? decodeURIComponent(new URL(url).pathname) : rest
 }
 
 /**
@@ -64,11 +66,13 @@ function sqlitePath(url: string): string {
 const STATEMENTS_KEPT = 500
 
 export function sqliteRunner(url: string): SqlRunner {
-  const db = new Database(sqlitePath(url))
+  const path = sqlitePath(url)
+  const db = new Database(path)
   // WAL with synchronous=NORMAL: a commit survives the process being killed (the crash that
   // reservations are built for) without an fsync per request; only an OS crash or power loss can
-  // take back the last commits.
-  db.exec('PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;')
+  // take back the last commits. Checkpoints run on a thread of their own (sqlite-checkpoints.ts).
+  db.exec('PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;')
+  const checkpoints = startCheckpoints(path)
   const statements = new Map<string, Database.Statement>()
   const statement = (text: string) => {
     let prepared = statements.get(text)
@@ -115,6 +119,7 @@ export function sqliteRunner(url: string): SqlRunner {
       await queue
       statements.clear()
       db.close()
+      await checkpoints.stop()
     },
   }
 }

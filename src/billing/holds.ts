@@ -92,16 +92,16 @@ async function recordReservation(tx: Tx, input: ReserveInput, hold: Hold, wallet
 }
 
 /**
- * The owner's active subscriptions' resources, earliest expiry first. The unary `+` keeps SQLite
- * on the owner index: without statistics it would pick the status index and read every active
- * subscription of every customer.
+ * The owner's active subscriptions' resources, earliest expiry first. Comparing the status as text
+ * keeps SQLite on the owner index: without statistics it would pick the status index and read
+ * every active subscription of every customer.
  */
 function activeResources(query: Tx['query'], ownerId: string): Promise<Row[]> {
   const now = at(new Date())
   return query(
     `SELECT sr.id, sr.subscription_id, sr.models, sr.meter, sr."limit", sr.used, sr.reserved, s.rate_limit_requests, s.rate_limit_hours
        FROM subscription_resources sr JOIN subscriptions s ON s.id = sr.subscription_id
-      WHERE s.owner_id = ? AND +s.status = 'active' AND s.expires_at > ? AND s.starts_at <= ?
+      WHERE s.owner_id = ? AND CAST(s.status AS TEXT) = 'active' AND s.expires_at > ? AND s.starts_at <= ?
       ORDER BY s.expires_at, s.id`,
     [ownerId, now, now],
   )

@@ -29,11 +29,14 @@ export function createUsageMeter(messages: OpenAIMessage[]) {
   let reported: OpenAIUsage | undefined
   let counted = 0
   let characters = 0
+  let deliveredAny = false
 
   const deliver = (text: string | null | undefined) => {
     if (!text) return
-    counted += countTokens(text)
+    deliveredAny = true
     characters += text.length
+    // Once the provider has reported usage its count wins; tokenizing would only cost time.
+    if (!reported) counted += countTokens(text)
   }
 
   return {
@@ -74,7 +77,7 @@ export function createUsageMeter(messages: OpenAIMessage[]) {
       reported = usage
     },
     /** Whether anything reached the client: an answer with no output is not charged. */
-    delivered: () => counted > 0,
+    delivered: () => deliveredAny,
     result(): MeteredUsage {
       if (reported) {
         return {

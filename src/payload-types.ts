@@ -260,6 +260,7 @@ export interface Admin {
     | number
     | boolean
     | null;
+  totpLastStep?: number | null;
   totpSessions?:
     | {
         [k: string]: unknown;
@@ -320,6 +321,7 @@ export interface User {
     | number
     | boolean
     | null;
+  totpLastStep?: number | null;
   totpSessions?:
     | {
         [k: string]: unknown;
@@ -1659,6 +1661,7 @@ export interface AdminsSelect<T extends boolean = true> {
   totpSecret?: T;
   totpPendingSecret?: T;
   totpRecoveryCodes?: T;
+  totpLastStep?: T;
   totpSessions?: T;
   updatedAt?: T;
   createdAt?: T;
@@ -1697,6 +1700,7 @@ export interface UsersSelect<T extends boolean = true> {
   totpSecret?: T;
   totpPendingSecret?: T;
   totpRecoveryCodes?: T;
+  totpLastStep?: T;
   totpSessions?: T;
   updatedAt?: T;
   createdAt?: T;

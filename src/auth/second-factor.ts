@@ -2,9 +2,10 @@ import { APIError, type Payload, type PayloadRequest } from 'payload'
 import QRCode from 'qrcode'
 import { RateLimiterMemory } from 'rate-limiter-flexible'
 
+import { inRequestTransaction } from '../db/request-transaction'
 import type { Secrets } from '../lib/secrets'
 import type { AuthSlug } from './session'
-import { codeMatches, mustUseSecondFactor, newRecoveryCodes, newTotpSecret, otpauthUrl, requiredByRole, sessionPassed, spendRecoveryCode, type SecondFactorHolder } from './totp'
+import { codeStep, mustUseSecondFactor, newRecoveryCodes, newTotpSecret, otpauthUrl, requiredByRole, sessionPassed, spendRecoveryCode, type SecondFactorHolder } from './totp'
 
 /** An account's second-factor columns as stored; the API never reads or writes them. */
 type StoredAccount = {
@@ -15,6 +16,7 @@ type StoredAccount = {
   totpPendingSecret?: string | null
   totpRecoveryCodes?: unknown
   totpSessions?: unknown
+  totpLastStep?: number | null
   sessions?: Array<{ id: string }> | null
 }
 
@@ -42,6 +44,23 @@ async function writeAccount(req: PayloadRequest, slug: AuthSlug, id: string | nu
   await req.payload.db.updateOne({ collection: slug, id, data, req, returning: false })
 }
 
+/**
+ * Records `step` as the account's last used code unless it (or a later one) was used already, so a
+ * code seen over a shoulder or in a proxy log cannot sign in again, even in a race. SQL databases
+ * decide in one conditional update; MongoDB (not exercised by the tests) reads, then writes.
+ */
+async function takeStep(req: PayloadRequest, slug: AuthSlug, account: StoredAccount, step: number): Promise<boolean> {
+  if (req.payload.db.name === 'mongoose') {
+    if ((account.totpLastStep ?? -1) >= step) return false
+    await writeAccount(req, slug, account.id, { totpLastStep: step })
+    return true
+  }
+  const taken = await inRequestTransaction(req, (tx) =>
+    tx.query(`UPDATE ${slug} SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?) RETURNING id`, [step, account.id, step]),
+  )
+  return taken.length > 0
+}
+
 /** Only the answer's own strings: anything else a client sends is ignored. */
 export function answerIn(body: unknown): SecondFactorAnswer | null {
   const { code, recoveryCode, totp } = (body ?? {}) as Record<string, unknown>
@@ -64,7 +83,8 @@ export async function answerMatches(req: PayloadRequest, slug: AuthSlug, account
   }
   let matches = false
   if (answer.code && account.totpSecret) {
-    matches = codeMatches(secrets.open(account.totpSecret), answer.code)
+    const step = codeStep(secrets.open(account.totpSecret), answer.code)
+    matches = step !== null && (await takeStep(req, slug, account, step))
   } else if (answer.recoveryCode) {
     const remaining = spendRecoveryCode(account.totpRecoveryCodes, answer.recoveryCode)
     if (remaining) await writeAccount(req, slug, account.id, { totpRecoveryCodes: remaining })

@@ -23,9 +23,17 @@ export function otpauthUrl(email: string, secret: string): string {
   return totp.keyuri(email, ISSUER, secret)
 }
 
-export function codeMatches(secret: string, code: string): boolean {
+const STEP_MS = 30_000
+
+/**
+ * The 30-second time step whose code `code` is (within a step either side of `now`), or null when
+ * it is none of them. A code may be used once: callers keep the last step used.
+ */
+export function codeStep(secret: string, code: string, now = Date.now()): number | null {
   const digits = code.replace(/\s+/g, '')
-  return /^\d{6}$/.test(digits) && totp.check(digits, secret)
+  if (!/^\d{6}$/.test(digits)) return null
+  const delta = totp.clone({ epoch: now }).checkDelta(digits, secret)
+  return delta === null ? null : Math.floor(now / STEP_MS) + delta
 }
 
 // Recovery codes carry 48 random bits each, so a plain SHA-256 is enough to keep the stored copies

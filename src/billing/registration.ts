@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook, Payload, PayloadRequest } from 'payload'
 
-import { inRequestTransaction } from '../hooks/subscriptions'
+import { inRequestTransaction } from '../db/request-transaction'
 import { relationId } from '../lib/relation'
 import { lockWallet, postEntry } from './ledger'
 import type { Tx } from './sql'

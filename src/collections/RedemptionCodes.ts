@@ -4,7 +4,7 @@ import { matrixAccess } from '../access/staff'
 import { benefitOf, claimForEdit, CodeRejected, generateCode, isProblem, isRedeemed, normalizeCode } from '../billing/codes'
 import { xlsxExportEndpoint } from '../endpoints/export-xlsx'
 import { generateCodesEndpoint } from '../endpoints/redemption'
-import { inRequestTransaction } from '../hooks/subscriptions'
+import { inRequestTransaction } from '../db/request-transaction'
 import { moneyField } from './fields'
 
 /** A 400 naming the field, which the admin form marks. */

@@ -38,6 +38,13 @@ export const secondFactorFields: Field[] = [
     admin: { hidden: true },
   },
   {
+    // The time step of the last code accepted: a code (or an older one) never works twice.
+    name: 'totpLastStep',
+    type: 'number',
+    access: { read: never, create: never, update: never },
+    admin: { hidden: true },
+  },
+  {
     // Sessions (sids) that passed the second factor.
     name: 'totpSessions',
     type: 'json',

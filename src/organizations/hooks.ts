@@ -1,6 +1,6 @@
 import type { CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionBeforeDeleteHook, PayloadRequest } from 'payload'
 
-import { inRequestTransaction } from '../hooks/subscriptions'
+import { inRequestTransaction } from '../db/request-transaction'
 import { relationId } from '../lib/relation'
 import type { Organization, OrganizationMember } from '../payload-types'
 import { announceCatalogChange } from '../relay/catalog-store'

@@ -24,6 +24,12 @@ async function call(path: string, token: string | undefined, body?: unknown, met
   return res
 }
 
+/**
+ * A code `steps` 30-second steps from now. A code works once and never after a later one, so an
+ * account's successive uses take successive steps (−1, 0, +1 are all valid now).
+ */
+const codeAt = (secret: string, steps: number) => authenticator.clone({ epoch: Date.now() + steps * 30_000 }).generate(secret)
+
 /** A well-formed code that is not valid now (nor a step either side). */
 function wrongCodeFor(secret: string): string {
   const valid = [-30_000, 0, 30_000].map((offset) => authenticator.clone({ epoch: Date.now() + offset }).generate(secret))
@@ -44,7 +50,7 @@ async function enrol(slug: 'users' | 'admins', token: string): Promise<Enrolled>
   expect(setup.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\/Modelgate:.+\?.*issuer=Modelgate/)
   expect(setup.body.qrDataUrl).toMatch(/^data:image\/png;base64,/)
   const secret = setup.body.secret as string
-  const enable = await handOut(`/api/${slug}/second-factor/enable`, token, { code: authenticator.generate(secret) })
+  const enable = await handOut(`/api/${slug}/second-factor/enable`, token, { code: codeAt(secret, -1) })
   expect(enable.status).toBe(200)
   const recoveryCodes = enable.body.recoveryCodes as string[]
   expect(recoveryCodes).toHaveLength(10)
@@ -109,10 +115,17 @@ describe('customers (optional second factor)', () => {
     expect(wrong.status).toBe(401)
     expect(wrong.body.errors[0].data).toEqual({ code: 'totp_invalid' })
 
-    const right = await signIn({ totp: authenticator.generate(enrolled.secret) })
+    const right = await signIn({ totp: codeAt(enrolled.secret, 0) })
     expect(right.status).toBe(200)
     const status = await call('/api/users/second-factor', right.body.token)
     expect(status.body).toEqual({ enabled: true, required: true, verified: true })
+  })
+
+  it('takes a code once: the same code again, or one older than the last used, is refused', async () => {
+    const again = await signIn({ totp: codeAt(enrolled.secret, 0) })
+    expect(again.status).toBe(401)
+    expect(again.body.errors[0].data).toEqual({ code: 'totp_invalid' })
+    expect((await signIn({ totp: codeAt(enrolled.secret, -1) })).status).toBe(401)
   })
 
   it('takes a recovery code once', async () => {
@@ -142,7 +155,7 @@ describe('customers (optional second factor)', () => {
 
   it('turns off with a code, after which the password alone signs in again', async () => {
     expect((await call('/api/users/second-factor/disable', token, {})).status).toBe(400)
-    const off = await call('/api/users/second-factor/disable', token, { code: authenticator.generate(enrolled.secret) })
+    const off = await call('/api/users/second-factor/disable', token, { code: codeAt(enrolled.secret, 1) })
     expect(off.status).toBe(200)
     expect((await signIn()).status).toBe(200)
     expect((await call('/api/users/second-factor', token)).body).toMatchObject({ enabled: false, required: false })
@@ -174,10 +187,10 @@ describe('staff (required for super-admin and finance when STAFF_TOTP_REQUIRED)'
     expect((await call('/api/platforms', token)).status).toBe(403)
     // Enrolling again would let a password alone replace the second factor.
     expect((await call('/api/admins/second-factor/setup', token, {})).status).toBe(409)
-    const verify = await call('/api/admins/second-factor/verify', token, { code: authenticator.generate(rootSecret) })
+    const verify = await call('/api/admins/second-factor/verify', token, { code: codeAt(rootSecret, 0) })
     expect(verify.status).toBe(200)
     expect((await call('/api/platforms', token)).status).toBe(200)
-    const off = await call('/api/admins/second-factor/disable', token, { code: authenticator.generate(rootSecret) })
+    const off = await call('/api/admins/second-factor/disable', token, { code: codeAt(rootSecret, 1) })
     expect(off.status).toBe(403)
   })
 
@@ -193,6 +206,15 @@ describe('staff (required for super-admin and finance when STAFF_TOTP_REQUIRED)'
     expect((await call('/api/wallets', next)).status).toBe(200)
     const third = await login(server.baseUrl, 'admins', email, PASSWORD)
     expect((await call('/api/admins/second-factor/verify', third, { recoveryCode: recoveryCodes[0] })).status).toBe(400)
+  })
+
+  it('lets only one of two sessions racing with the same code pass', async () => {
+    const { email, token } = await staffMember('finance')
+    const { secret } = await enrol('admins', token)
+    const sessions = [await login(server.baseUrl, 'admins', email, PASSWORD), await login(server.baseUrl, 'admins', email, PASSWORD)]
+    const code = codeAt(secret, 0)
+    const answers = await Promise.all(sessions.map((session) => call('/api/admins/second-factor/verify', session, { code })))
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400])
   })
 
   it('does not require it of an operator', async () => {

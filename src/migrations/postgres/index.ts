@@ -14,6 +14,7 @@ import * as migration_20261129_211426_chat from './20261129_211426_chat';
 import * as migration_20261129_211641_provider_balances from './20261129_211641_provider_balances';
 import * as migration_20261129_214953_tidy_up_job from './20261129_214953_tidy_up_job';
 import * as migration_20261129_231251_reservation_allowance from './20261129_231251_reservation_allowance';
+import * as migration_20261129_234256_totp_last_step from './20261129_234256_totp_last_step';
 
 export const migrations = [
   {
@@ -94,6 +95,11 @@ export const migrations = [
   {
     up: migration_20261129_231251_reservation_allowance.up,
     down: migration_20261129_231251_reservation_allowance.down,
-    name: '20261129_231251_reservation_allowance'
+    name: '20261129_231251_reservation_allowance',
+  },
+  {
+    up: migration_20261129_234256_totp_last_step.up,
+    down: migration_20261129_234256_totp_last_step.down,
+    name: '20261129_234256_totp_last_step'
   },
 ];

@@ -8,6 +8,7 @@ import * as migration_20261129_205604_payments from './20261129_205604_payments'
 import * as migration_20261129_211422_chat from './20261129_211422_chat';
 import * as migration_20261129_211636_provider_balances from './20261129_211636_provider_balances';
 import * as migration_20261129_231248_reservation_allowance from './20261129_231248_reservation_allowance';
+import * as migration_20261129_234248_totp_last_step from './20261129_234248_totp_last_step';
 
 export const migrations = [
   {
@@ -58,6 +59,11 @@ export const migrations = [
   {
     up: migration_20261129_231248_reservation_allowance.up,
     down: migration_20261129_231248_reservation_allowance.down,
-    name: '20261129_231248_reservation_allowance'
+    name: '20261129_231248_reservation_allowance',
+  },
+  {
+    up: migration_20261129_234248_totp_last_step.up,
+    down: migration_20261129_234248_totp_last_step.down,
+    name: '20261129_234248_totp_last_step'
   },
 ];

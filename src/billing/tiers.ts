@@ -3,9 +3,9 @@ import { at, num, type Tx } from './sql'
 /**
  * Account tiers: a customer's cumulative top-ups decide their tier, whose limits and price
  * multiplier the relay applies to all their keys. Individuals get theirs automatically here, when
- * a top-up is posted. Organizations will get theirs by hand (they do not exist yet); until then
- * staff may set a wallet's tier by hand, and whatever does so must call `announceCatalogChange('wallets')`
- * after its commit, as refreshTier's callers do.
+ * a top-up is posted. Organizations get theirs by hand (staff set it on the organization, see
+ * src/organizations/tier.ts), and a top-up leaves it as it is. Whatever sets a wallet's tier must
+ * call `announceCatalogChange('wallets')` after its commit, as refreshTier's callers do.
  */
 
 export type TierThreshold = { id: string; threshold: number }
@@ -32,11 +32,13 @@ export function raisedTier(tiers: readonly TierThreshold[], totalTopUp: number, 
 }
 
 /**
- * Sets the owner's wallet to the tier its total of top-ups reaches, in the caller's transaction
- * (after the top-up was posted there). Returns whether the tier changed: if so, the relay's
+ * Sets an individual's wallet to the tier its total of top-ups reaches, in the caller's
+ * transaction (after the top-up was posted there); an organization's stays as staff set it. Returns whether the tier changed: if so, the relay's
  * catalog must be rebuilt (`announceCatalogChange('wallets')`).
  */
 export async function refreshTier(tx: Tx, ownerId: string): Promise<boolean> {
+  const [owner] = await tx.query('SELECT account_type FROM users WHERE id = ?', [ownerId])
+  if (owner?.account_type === 'organization') return false
   const [wallet] = await tx.query(`SELECT id, total_top_up, tier_id FROM wallets WHERE owner_id = ?${tx.forUpdate}`, [ownerId])
   if (!wallet) return false
   const tiers = (await tx.query('SELECT id, threshold FROM tiers')).map((t) => ({ id: String(t.id), threshold: num(t.threshold) }))

@@ -305,4 +305,17 @@ describe('the organization through the relay', () => {
     }, { timeoutMs: 5000 })
     expect(known).not.toBeNull()
   })
+
+  it("keeps an organization's tier as staff set it when it tops up past another tier's threshold", async () => {
+    const owner = await newCustomer()
+    const org = await convert(owner)
+    const handSet = await server.payload.create({ collection: 'tiers', data: { name: `Partner ${randomUUID()}`, threshold: 900_000_000_000_000, rpm: 7, priceMultiplier: 1 } })
+    const earned = await server.payload.create({ collection: 'tiers', data: { name: `Bulk ${randomUUID()}`, threshold: 1_000, rpm: 3, priceMultiplier: 1 } })
+    expect((await call(`/api/organizations/${org.id}`, admin, 'PATCH', { tier: handSet.id })).status).toBe(200)
+    await topUp(org.account, 5_000_000)
+    expect((await findWallet(runner().query, org.account))!.tierId).toBe(handSet.id)
+    // An individual's tier still follows their top-ups.
+    await topUp(owner.id, 5_000_000)
+    expect((await findWallet(runner().query, owner.id))!.tierId).toBe(earned.id)
+  })
 })

@@ -1,10 +1,11 @@
-import { APIError, JWTAuthentication, type AuthStrategyFunction, type CollectionAfterLoginHook, type CollectionBeforeLoginHook } from 'payload'
+import { APIError, JWTAuthentication, type AuthStrategyFunction, type CollectionAfterLoginHook, type CollectionBeforeLoginHook, type PayloadRequest } from 'payload'
 
 import type { OutsideAllowList } from '../access/staff'
 import { CLIENT_IP_HEADER } from '../http/client-ip'
 import { addressAllowed } from '../lib/ip-allow-list'
 import type { Secrets } from '../lib/secrets'
-import { answerIn, answerMatches, markSessionPassed, staffTotpRequired } from './second-factor'
+import { answerIn, answerMatches, markSessionPassed, readAccount, staffTotpRequired } from './second-factor'
+import { startSession, type StartedSession } from './session'
 import { readAuthSettings } from './settings'
 import { mustUseSecondFactor, sessionPassed, type AwaitingSecondFactor } from './totp'
 
@@ -14,14 +15,36 @@ import { mustUseSecondFactor, sessionPassed, type AwaitingSecondFactor } from '.
  */
 export function requireSecondFactorAtSignIn(secrets: Secrets): CollectionBeforeLoginHook {
   return async ({ req, user }) => {
-    if (!user.totpEnabled) return user
-    const answer = answerIn(req.data)
-    if (!answer) throw new APIError('Enter the code from your authenticator app.', 401, { code: 'totp_required' }, true)
-    if (!(await answerMatches(req, 'users', user, secrets, answer))) {
-      throw new APIError('That code is not right.', 401, { code: 'totp_invalid' }, true)
-    }
+    if (user.totpEnabled) await demandSecondFactor(req, user, req.data, secrets)
     return user
   }
+}
+
+/** A customer with the second factor on answers it in `body` (`totp` or `recoveryCode`), or is refused with 401. */
+async function demandSecondFactor(req: PayloadRequest, account: Parameters<typeof answerMatches>[2], body: unknown, secrets: Secrets) {
+  const answer = answerIn(body)
+  if (!answer) throw new APIError('Enter the code from your authenticator app.', 401, { code: 'totp_required' }, true)
+  if (!(await answerMatches(req, 'users', account, secrets, answer))) {
+    throw new APIError('That code is not right.', 401, { code: 'totp_invalid' }, true)
+  }
+}
+
+/** Whether a customer must answer the second factor to sign in. */
+export async function needsSecondFactor(req: PayloadRequest, userId: string): Promise<boolean> {
+  return Boolean((await readAccount(req, 'users', userId)).totpEnabled)
+}
+
+/**
+ * A session for a sign-in without a password (an SMS code, a WeChat scan). The second factor
+ * guards these too: a customer who turned it on answers it in `body` as at a password sign-in,
+ * and the session counts as having passed it.
+ */
+export async function signInWithoutPassword(req: PayloadRequest, userId: string, body: unknown, secrets: Secrets): Promise<StartedSession> {
+  const account = await readAccount(req, 'users', userId)
+  if (account.totpEnabled) await demandSecondFactor(req, account, body, secrets)
+  const session = await startSession(req, 'users', userId)
+  if (account.totpEnabled) await markSessionPassed(req, 'users', userId, sidOf(session.token))
+  return session
 }
 
 /** The sid in a token Payload has just signed for this sign-in. */

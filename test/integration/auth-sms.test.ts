@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 
 import { startFakeSms, type FakeSms } from '../helpers/fake-sms'
 import { rest, type Rest } from '../helpers/rest'
+import { codeAt, enableSecondFactor, wrongCodeFor } from '../helpers/second-factor'
 import { startTestServer, type TestServer } from '../helpers/server'
 
 /**
@@ -305,6 +306,24 @@ describe('who may sign in', () => {
     const res = await signIn(phone)
     expect(res.status).toBe(200)
     expect(res.body.user.id).toBe(customer.id)
+  })
+
+  it('asks a customer with the second factor on for its code too, and keeps the SMS code good until it comes', async () => {
+    await configure('aliyun')
+    const phone = newPhone()
+    const secret = await enableSecondFactor(server.baseUrl, (await signIn(phone)).body.token)
+    expect((await send(phone.typed)).status).toBe(200)
+    const code = deliveredCode(phone)
+    const without = await verify(phone.typed, code)
+    expect(without.status).toBe(401)
+    expect(errorOf(without).data).toEqual({ code: 'totp_required' })
+    const wrong = await verify(phone.typed, code, { totp: wrongCodeFor(secret) })
+    expect(wrong.status).toBe(401)
+    expect(errorOf(wrong).data).toEqual({ code: 'totp_invalid' })
+    const right = await verify(phone.typed, code, { totp: codeAt(secret, 0) })
+    expect(right.status).toBe(200)
+    const status = await rest(server.baseUrl, '/api/users/second-factor', { token: right.body.token })
+    expect(status.body).toEqual({ enabled: true, required: true, verified: true })
   })
 
   it('refuses a frozen account with 403 account_frozen', async () => {

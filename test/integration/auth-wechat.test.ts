@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { postScan, signedQuery, startFakeWechat, type FakeWechat, type ScanEvent } from '../helpers/fake-wechat'
 import { rest, type Rest } from '../helpers/rest'
+import { codeAt, enableSecondFactor, wrongCodeFor } from '../helpers/second-factor'
 import { startTestServer, type TestServer } from '../helpers/server'
 
 /**
@@ -122,6 +123,24 @@ describe('signing in by scanning', () => {
     expect(again.body).toEqual({ status: 'expired', reason: expect.stringContaining('already used') })
     expect((await scan(scene, openId, 'SCAN')).text).toBe('success')
     expect((await poll(scene)).body.token).toBeUndefined()
+  })
+
+  it('asks a customer with the second factor on for its code before the scan gives a session', async () => {
+    const follower = newOpenId()
+    const secret = await enableSecondFactor(server.baseUrl, (await signInWith(follower)).body.token)
+    const scene = await newScene()
+    await scan(scene, follower, 'SCAN')
+    expect((await poll(scene)).body).toEqual({ status: 'second-factor' })
+    const answer = (body: Record<string, unknown>) => rest(server.baseUrl, `/api/auth/wechat/status/${scene}`, { method: 'POST', body: JSON.stringify(body) })
+    const wrong = await answer({ totp: wrongCodeFor(secret) })
+    expect(wrong.status).toBe(401)
+    expect(wrong.body.errors[0].data).toEqual({ code: 'totp_invalid' })
+    expect((await signInRow(scene)).status).toBe('signed-in')
+    const right = await answer({ totp: codeAt(secret, 0) })
+    expect(right.status).toBe(200)
+    expect(right.body).toMatchObject({ status: 'signed-in', token: expect.any(String) })
+    expect((await rest(server.baseUrl, '/api/users/second-factor', { token: right.body.token })).body).toMatchObject({ verified: true })
+    expect((await poll(scene)).body).toEqual({ status: 'expired', reason: expect.stringContaining('already used') })
   })
 
   it('gives a new account the referrer of the code sent with the QR request', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { authenticator } from 'otplib'
 
 import { login, rest, type Rest } from '../helpers/rest'
+import { codeAt, wrongCodeFor } from '../helpers/second-factor'
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server'
 
 /**
@@ -22,21 +23,6 @@ async function call(path: string, token: string | undefined, body?: unknown, met
   const res = await rest(server.baseUrl, path, { method, token, body: body === undefined ? undefined : JSON.stringify(body) })
   answers.push(res.text)
   return res
-}
-
-/**
- * A code `steps` 30-second steps from now. A code works once and never after a later one, so an
- * account's successive uses take successive steps (−1, 0, +1 are all valid now).
- */
-const codeAt = (secret: string, steps: number) => authenticator.clone({ epoch: Date.now() + steps * 30_000 }).generate(secret)
-
-/** A well-formed code that is not valid now (nor a step either side). */
-function wrongCodeFor(secret: string): string {
-  const valid = [-30_000, 0, 30_000].map((offset) => authenticator.clone({ epoch: Date.now() + offset }).generate(secret))
-  for (let n = 0; ; n++) {
-    const code = String(n).padStart(6, '0')
-    if (!valid.includes(code)) return code
-  }
 }
 
 type Enrolled = { secret: string; recoveryCodes: string[] }

@@ -4,12 +4,12 @@ import { useState, type FormEvent } from 'react'
 
 import { api, ApiError } from '../api'
 import { useT, type Strings } from '../i18n'
+import { SecondFactorField } from './SecondFactorField'
 
 const strings: Strings<
   | 'identifier'
   | 'email'
   | 'password'
-  | 'totp'
   | 'signIn'
   | 'signUp'
   | 'createAccount'
@@ -26,7 +26,6 @@ const strings: Strings<
     identifier: '邮箱或用户名',
     email: '邮箱',
     password: '密码',
-    totp: '验证器中的 6 位代码',
     signIn: '登录',
     signUp: '注册',
     createAccount: '创建账号',
@@ -43,7 +42,6 @@ const strings: Strings<
     identifier: 'Email or username',
     email: 'Email',
     password: 'Password',
-    totp: '6-digit code from your authenticator',
     signIn: 'Sign in',
     signUp: 'Sign up',
     createAccount: 'Create account',
@@ -155,12 +153,7 @@ export function EmailSignIn({ registrationOpen, onSignedIn }: { registrationOpen
           />
         </label>
       )}
-      {mode === 'signIn' && totp !== null && (
-        <label>
-          {t('totp')}
-          <input name="totp" inputMode="numeric" autoComplete="one-time-code" value={totp} onChange={(e) => setTotp(e.target.value)} />
-        </label>
-      )}
+      {mode === 'signIn' && totp !== null && <SecondFactorField value={totp} onChange={setTotp} />}
       {problem && (
         <p role="alert" className="problem">
           {problem}

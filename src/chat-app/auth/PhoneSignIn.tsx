@@ -2,8 +2,9 @@
 
 import { useEffect, useState, type FormEvent } from 'react'
 
-import { api } from '../api'
+import { api, ApiError } from '../api'
 import { useT, type Strings } from '../i18n'
+import { SecondFactorField } from './SecondFactorField'
 
 const strings: Strings<'phone' | 'code' | 'send' | 'resend' | 'sent' | 'signIn' | 'working'> = {
   'zh-CN': { phone: '手机号', code: '短信验证码', send: '获取验证码', resend: '{seconds} 秒后可重发', sent: '验证码已发送。', signIn: '登录 / 注册', working: '请稍候…' },
@@ -17,6 +18,8 @@ export function PhoneSignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const t = useT(strings)
   const [phone, setPhone] = useState('')
   const [code, setCode] = useState('')
+  // Asked for once the server says the account has a second factor.
+  const [totp, setTotp] = useState<string | null>(null)
   const [wait, setWait] = useState(0)
   const [sent, setSent] = useState(false)
   const [working, setWorking] = useState(false)
@@ -34,6 +37,7 @@ export function PhoneSignIn({ onSignedIn }: { onSignedIn: () => void }) {
     try {
       await work()
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'totp_required') setTotp('')
       setProblem(error instanceof Error ? error.message : String(error))
     } finally {
       setWorking(false)
@@ -51,7 +55,7 @@ export function PhoneSignIn({ onSignedIn }: { onSignedIn: () => void }) {
     event.preventDefault()
     const referral = new URLSearchParams(window.location.search).get('ref') ?? undefined
     void attempt(async () => {
-      await api('/api/auth/sms/verify', { method: 'POST', json: { phone: phone.trim(), code: code.trim(), referral } })
+      await api('/api/auth/sms/verify', { method: 'POST', json: { phone: phone.trim(), code: code.trim(), referral, ...(totp ? { totp: totp.trim() } : {}) } })
       onSignedIn()
     })
   }
@@ -72,6 +76,7 @@ export function PhoneSignIn({ onSignedIn }: { onSignedIn: () => void }) {
         {t('code')}
         <input name="code" inputMode="numeric" autoComplete="one-time-code" required value={code} onChange={(e) => setCode(e.target.value)} />
       </label>
+      {totp !== null && <SecondFactorField value={totp} onChange={setTotp} />}
       {problem && (
         <p role="alert" className="problem">
           {problem}

@@ -1,6 +1,7 @@
 import { APIError, type Endpoint, type PayloadRequest } from 'payload'
 
-import { startSession, sessionResponse } from '../../auth/session'
+import { signInWithoutPassword } from '../../auth/second-factor-sign-in'
+import { sessionResponse } from '../../auth/session'
 import { readAuthSettings, type AuthSettings } from '../../auth/settings'
 import { phoneAccount } from '../../auth/sms/account'
 import { issueCode, refundCode, spendCode, TooManyCodes } from '../../auth/sms/codes'
@@ -51,7 +52,10 @@ export function smsEndpoints(secrets: Secrets): Endpoint[] {
         try {
           const referral = typeof body.referral === 'string' ? body.referral : undefined
           const userId = await phoneAccount(req, phone, { registrationOpen: Boolean(settings.registrationOpen), referral })
-          return await sessionResponse(req, await startSession(req, 'users', userId))
+          // A customer with the second factor on sends `totp` (or `recoveryCode`) too, `code` being
+          // the SMS's; without it the SMS code is given back.
+          const secondFactor = { totp: body.totp, recoveryCode: body.recoveryCode }
+          return await sessionResponse(req, await signInWithoutPassword(req, userId, secondFactor, secrets))
         } catch (error) {
           await refundCode(req.payload, codeId)
           throw error

@@ -1,6 +1,7 @@
 import { APIError, type Endpoint, type PayloadRequest } from 'payload'
 
-import { startSession, sessionResponse } from '../../auth/session'
+import { needsSecondFactor, signInWithoutPassword } from '../../auth/second-factor-sign-in'
+import { sessionResponse } from '../../auth/session'
 import { createSceneQrCode, WechatApiError } from '../../auth/wechat/client'
 import { parseWechatMessage, scanOf } from '../../auth/wechat/events'
 import { enabledWechatSetup, readWechatSetup } from '../../auth/wechat/setup'
@@ -44,6 +45,27 @@ const USED = 'This code was already used to sign in. Please scan a new one.'
  * for a QR code, WeChat tells our server URL who scanned it, the browser polls until it is signed in.
  */
 export function wechatEndpoints(secrets: Secrets): Endpoint[] {
+  /** Where a QR sign-in stands; a scan that signed in gives its session once. */
+  async function signInStatus(req: PayloadRequest, answer: unknown) {
+    await enabledWechatSetup(req, secrets)
+    const signIn = await findSignIn(req, String(req.routeParams?.scene ?? ''))
+    if (!signIn) throw new APIError('No such WeChat sign-in.', 404, null, true)
+    if (signIn.status === 'refused') return Response.json({ status: 'refused', reason: signIn.reason })
+    if (signIn.status === 'consumed') return Response.json({ status: 'expired', reason: USED })
+    if (isExpired(signIn)) return Response.json({ status: 'expired' })
+    if (signIn.status === 'pending') return Response.json({ status: 'pending' })
+    const userId = String(signIn.user)
+    if (answer === null && (await needsSecondFactor(req, userId))) return Response.json({ status: 'second-factor' })
+    if (!(await moveSignIn(req, signIn.id, 'signed-in', { status: 'consumed' }))) return Response.json({ status: 'expired', reason: USED })
+    try {
+      return await sessionResponse(req, await signInWithoutPassword(req, userId, answer, secrets), { status: 'signed-in' })
+    } catch (error) {
+      // A wrong code (or a frozen account) leaves the scan as it was, to try again.
+      await moveSignIn(req, signIn.id, 'consumed', { status: 'signed-in' })
+      throw error
+    }
+  }
+
   return [
     {
       path: '/auth/wechat/qrcode',
@@ -93,21 +115,9 @@ export function wechatEndpoints(secrets: Secrets): Endpoint[] {
         return text('success')
       },
     },
-    {
-      path: '/auth/wechat/status/:scene',
-      method: 'get',
-      handler: async (req) => {
-        await enabledWechatSetup(req, secrets)
-        const signIn = await findSignIn(req, String(req.routeParams?.scene ?? ''))
-        if (!signIn) throw new APIError('No such WeChat sign-in.', 404, null, true)
-        if (signIn.status === 'refused') return Response.json({ status: 'refused', reason: signIn.reason })
-        if (signIn.status === 'consumed') return Response.json({ status: 'expired', reason: USED })
-        if (isExpired(signIn)) return Response.json({ status: 'expired' })
-        if (signIn.status === 'pending') return Response.json({ status: 'pending' })
-        if (!(await moveSignIn(req, signIn.id, 'signed-in', { status: 'consumed' }))) return Response.json({ status: 'expired', reason: USED })
-        const userId = String(signIn.user)
-        return sessionResponse(req, await startSession(req, 'users', userId), { status: 'signed-in' })
-      },
-    },
+    // The browser polls with GET. A customer with the second factor on is answered `second-factor`
+    // and POSTs the same path with `totp` (or `recoveryCode`); the scan is spent only when it passes.
+    { path: '/auth/wechat/status/:scene', method: 'get', handler: (req) => signInStatus(req, null) },
+    { path: '/auth/wechat/status/:scene', method: 'post', handler: async (req) => signInStatus(req, (await req.json?.().catch(() => null)) ?? {}) },
   ]
 }

@@ -11,7 +11,7 @@
  * change → create an API key and see it once. Screenshots at 1280 and 375 px in test-artifacts/e2e/.
  */
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -364,4 +364,49 @@ suite('chat app in a real browser (production build)', () => {
       await shot('chat-dark-1280')
     })
   }, 60_000)
+
+  it('stops an answer, edits a question to be answered again, fills the composer from a template and exports the conversation', async () => {
+    await step('stop-edit-template-export', async () => {
+      await page.getByLabel('Theme').selectOption('light')
+      // The demo model streams a word every 15 ms: a long question gives a long answer to stop.
+      const answers = await page.locator('article.message.assistant').count()
+      await page.locator('.composer textarea').fill(`Please let me stop this answer: ${'many words follow here '.repeat(20)}`)
+      await page.locator('.composer button.send').click()
+      await page.locator('article.message.assistant[data-status="streaming"]').waitFor()
+      await page.getByRole('button', { name: 'Stop', exact: true }).click()
+      await page.locator('article.message.assistant[data-status="stopped"]').waitFor()
+      expect(await page.locator('article.message.assistant').count()).toBe(answers + 1)
+      await lastAnswer().getByText('Stopped').waitFor()
+
+      const question = page.locator('article.message.user').last()
+      await question.getByRole('button', { name: 'Edit', exact: true }).click()
+      await question.getByLabel('Edit').fill('An edited question about the sea')
+      await question.getByRole('button', { name: 'Save and send' }).click()
+      await page.waitForFunction(
+        (count) => {
+          const all = document.querySelectorAll('article.message.assistant')
+          const last = all[all.length - 1]
+          return all.length === count && last?.getAttribute('data-status') === 'done' && last.textContent?.includes('An edited question about the sea')
+        },
+        answers + 1,
+      )
+      // Everything after the edited question went, the stopped answer with it.
+      expect(await page.locator('article.message.assistant[data-status="stopped"]').count()).toBe(0)
+      await shot('edited-1280')
+
+      await page.getByRole('button', { name: 'Templates', exact: true }).click()
+      await page.locator('.templates-item').first().click()
+      const form = page.locator('.templates form')
+      for (const field of await form.locator('input, textarea').all()) await field.fill('the sea')
+      await form.getByRole('button', { name: 'Use', exact: true }).click()
+      await page.locator('.templates').waitFor({ state: 'detached' })
+      expect((await page.locator('.composer textarea').inputValue()).length).toBeGreaterThan(0)
+      await shot('template-used-1280')
+
+      const download = page.waitForEvent('download')
+      await page.locator('.chat-toolbar .export').getByRole('link', { name: 'Markdown' }).click()
+      const file = await (await download).path()
+      expect(readFileSync(file, 'utf8')).toContain('An edited question about the sea')
+    })
+  }, 90_000)
 })

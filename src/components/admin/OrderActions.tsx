@@ -45,7 +45,7 @@ export function OrderActions() {
 
   if (!id) return null
   return (
-    <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center', marginBottom: 24 }}>
+    <div className="order-actions" style={{ display: 'flex', gap: 8, flexWrap: 'wrap', alignItems: 'center', marginBottom: 24 }}>
       {ACTIONS.filter((a) => a.when(status, locked)).map((action) => (
         <Button key={action.label} buttonStyle="secondary" size="small" onClick={() => void run(action)}>
           {action.label}

@@ -54,6 +54,10 @@ describe('paying through Stripe Checkout', () => {
       success_url: `${server.baseUrl}/api/payments/stripe/return?order=${order.number}`,
     })
     expect(fake.idempotencyKeys).toContain(`checkout:${order.number}`)
+    // The session ends with the 30-minute order, moved just inside Stripe's 30-minute minimum.
+    const orderEnd = Date.parse((await server.payload.findByID({ collection: 'orders', id: order.id, overrideAccess: true })).expiresAt!) / 1000
+    expect(session.expires_at).toBeGreaterThanOrEqual(orderEnd)
+    expect(session.expires_at).toBeLessThanOrEqual(orderEnd + 2 * 60)
 
     const answer = await fake.deliver(fake.completedEvent(session.id))
     expect(answer.status).toBe(200)

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { createSecrets } from '../../src/lib/secrets'
 import { ForgedCallback, type PayableOrder, type PaymentChannel } from '../../src/payments/channel'
-import { stripeChannel, stripeFromSettings } from '../../src/payments/channels/stripe'
+import { sessionEnd, stripeChannel, stripeFromSettings } from '../../src/payments/channels/stripe'
 import { OrderRejected } from '../../src/payments/orders'
 import type { PaymentSettings } from '../../src/payments/settings'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe'
@@ -145,10 +145,12 @@ describe('Stripe Checkout sessions', () => {
     expect(fake.idempotencyKeys.filter((key) => key === `checkout:${placed.number}`)).toHaveLength(2)
   })
 
-  it("leaves an expiry under Stripe's 30 minutes to Stripe's default", async () => {
+  it("moves an expiry under Stripe's 30 minutes just past them, which Stripe accepts", async () => {
     const placed = order({ expiresAt: new Date(Date.now() + 29 * 60_000) })
     await channel.start(placed)
-    expect(fake.sessionFor(placed.number).expires_at).toBeGreaterThan(Math.floor(Date.now() / 1000) + 23 * 60 * 60)
+    const end = fake.sessionFor(placed.number).expires_at
+    expect(end).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 30 * 60)
+    expect(end).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 32 * 60)
   })
 
   it('refuses currencies Stripe counts without decimals', async () => {
@@ -213,5 +215,19 @@ describe('Stripe settings', () => {
     await expect(built.start(order())).resolves.toMatchObject({ channelOrderId: expect.stringMatching(/^cs_test_/) })
     const body = event('checkout.session.completed', paidSession)
     await expect(built.verify(callback(body, signedByHand(body)))).resolves.toMatchObject({ kind: 'paid' })
+  })
+})
+
+describe('the Checkout Session end', () => {
+  const now = Date.UTC(2026, 10, 30, 12, 0, 0)
+  const seconds = (ms: number) => Math.floor(ms / 1000)
+
+  it("is the order's own end inside Stripe's window of 30 minutes to a day", () => {
+    expect(sessionEnd(new Date(now + 2 * 3600_000), now)).toBe(seconds(now + 2 * 3600_000))
+  })
+
+  it('moves a shorter order (the default 30 minutes) just past the minimum, and a longer one just before a day', () => {
+    expect(sessionEnd(new Date(now + 30 * 60_000), now)).toBe(seconds(now + 31 * 60_000))
+    expect(sessionEnd(new Date(now + 3 * 24 * 3600_000), now)).toBe(seconds(now + 24 * 3600_000 - 60_000))
   })
 })

@@ -11,10 +11,23 @@ import type { PaymentSettings } from '../settings'
  * `checkout.session.*` webhook events as the only proof of payment, refunds of the PaymentIntent.
  */
 
-/** Stripe refuses a session that expires sooner than this. */
+/** Stripe refuses a session that expires sooner than this… */
 const MIN_SESSION_LIFETIME_MS = 30 * 60_000
 /** …or later than this (its default). */
 const MAX_SESSION_LIFETIME_MS = 24 * 60 * 60_000
+/** Kept inside that window, for the time the request takes and clocks that differ. */
+const SESSION_MARGIN_MS = 60_000
+
+/**
+ * When the Checkout Session ends, in Unix seconds: with the order, moved into Stripe's window. An
+ * order of the default 30 minutes therefore gets a session of 31: a payment in its last minute is
+ * credited as a late payment, like any other channel's.
+ */
+export function sessionEnd(orderEnd: Date, now = Date.now()): number {
+  const earliest = now + MIN_SESSION_LIFETIME_MS + SESSION_MARGIN_MS
+  const latest = now + MAX_SESSION_LIFETIME_MS - SESSION_MARGIN_MS
+  return Math.floor(Math.min(Math.max(orderEnd.getTime(), earliest), latest) / 1000)
+}
 
 const PAID_EVENTS = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded'])
 
@@ -38,7 +51,6 @@ export function stripeChannel(config: { secretKey: string; webhookSecret: string
   async function start(order: PayableOrder): Promise<PaymentStart> {
     const currency = order.currency.toUpperCase()
     if (ZERO_DECIMAL.has(currency)) throw new OrderRejected(`Stripe counts ${currency} without decimals, which this channel does not support.`)
-    const lifetime = order.expiresAt.getTime() - Date.now()
     const session = await stripe.checkout.sessions.create(
       {
         mode: 'payment',
@@ -47,8 +59,7 @@ export function stripeChannel(config: { secretKey: string; webhookSecret: string
         metadata: { order: order.number },
         success_url: order.returnUrl,
         cancel_url: `${order.returnUrl}&cancelled=1`,
-        // Out of Stripe's range the session keeps its default day; a late payment still counts.
-        ...(lifetime >= MIN_SESSION_LIFETIME_MS && lifetime <= MAX_SESSION_LIFETIME_MS ? { expires_at: Math.floor(order.expiresAt.getTime() / 1000) } : {}),
+        expires_at: sessionEnd(order.expiresAt),
       },
       // A retried checkout gets the session already made instead of a second one to pay.
       { idempotencyKey: `checkout:${order.number}` },

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 
+import { unitsText } from '../lib/units'
 import { available, lockWallet, postEntry, splitCharge, type Bucket } from './ledger'
 import {
   acceptsSync,
@@ -46,15 +47,8 @@ export class PlanNotFound extends Error {
 
 export class InsufficientFunds extends Error {
   constructor(readonly price: number, readonly available: number) {
-    super(`Your balance cannot cover this plan: it costs ${units(price)} and ${units(Math.max(0, available))} is available.`)
+    super(`Your balance cannot cover this plan: it costs ${unitsText(price)} and ${unitsText(Math.max(0, available))} is available.`)
   }
-}
-
-/** Micro-units as a decimal string for messages, without floating point. */
-function units(micro: number): string {
-  const whole = Math.trunc(micro / 1_000_000)
-  const fraction = String(micro % 1_000_000).padStart(6, '0').replace(/0+$/, '')
-  return fraction ? `${whole}.${fraction}` : String(whole)
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

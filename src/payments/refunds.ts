@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto'
 
 import { findWallet, InsufficientBalance, postEntry } from '../billing/ledger'
 import { at, num, type Tx } from '../billing/sql'
+import { unitsText } from '../lib/units'
 import { findOrder, lockOrder, OrderRejected, type OrderRow } from './orders'
 
 export type RefundStart = { refundId: string; order: OrderRow; amount: number; destination: 'channel' | 'wallet' }
 
-const units = (micro: number) => (micro / 1_000_000).toFixed(2)
 
 export async function beginRefund(
   tx: Tx,
@@ -26,9 +26,9 @@ export async function beginRefund(
   if (order.status === 'refunding') throw new OrderRejected('A refund of this order is in progress.', 409)
   if (order.status !== 'paid' && order.status !== 'partially-refunded') throw new OrderRejected(`A ${order.status} order cannot be refunded.`, 409)
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new OrderRejected('The refund must be a positive whole number of micro-units.')
-  if (input.amount < input.minimumRefund) throw new OrderRejected(`Refunds start at ${units(input.minimumRefund)}.`)
+  if (input.amount < input.minimumRefund) throw new OrderRejected(`Refunds start at ${unitsText(input.minimumRefund)}.`)
   const refundable = order.payable - order.refunded
-  if (input.amount > refundable) throw new OrderRejected(`At most ${units(refundable)} of this order can still be refunded.`)
+  if (input.amount > refundable) throw new OrderRejected(`At most ${unitsText(refundable)} of this order can still be refunded.`)
   if (order.kind === 'top-up' && !input.channelRefunds) {
     throw new OrderRejected(`${order.channel} cannot send money back: pay the customer outside Modelgate and debit their wallet with an adjustment.`, 409)
   }
@@ -40,7 +40,7 @@ export async function beginRefund(
     // Only paid money that is still in the wallet goes back; gift money never does.
     const wallet = await findWallet(tx.query, order.ownerId)
     if (!wallet || wallet.cash < input.amount) {
-      throw new OrderRejected(`The customer's remaining cash is ${units(wallet?.cash ?? 0)}: a top-up refund cannot exceed it.`, 409)
+      throw new OrderRejected(`The customer's remaining cash is ${unitsText(wallet?.cash ?? 0)}: a top-up refund cannot exceed it.`, 409)
     }
     try {
       await postEntry(tx, { ...base, kind: 'refund', bucket: 'cash', amount: -input.amount, idempotencyKey: `refund:${refundId}`, note: `Refund of order ${order.number}: ${input.reason}` })

@@ -284,7 +284,7 @@ describe('buying a plan from the wallet', () => {
     const [before] = await query('SELECT expires_at FROM subscriptions WHERE owner_id = ?', [owner])
     const refused = await post(`/plans/${price12}/purchase`, session, {})
     expect(refused.status).toBe(402)
-    expect(refused.body.errors[0].message).toBe('Your balance cannot cover this plan: it costs 12 and 3 is available.')
+    expect(refused.body.errors[0].message).toBe('Your balance cannot cover this plan: it costs 12.00 and 3.00 is available.')
     expect(await findWallet(query, owner)).toMatchObject({ gift: 0, cash: 3_000_000 })
     const after = await query('SELECT expires_at FROM subscriptions WHERE owner_id = ?', [owner])
     expect(after).toEqual([before])

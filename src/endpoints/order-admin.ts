@@ -14,6 +14,7 @@ import { beginRefund, finishRefund, markRefundSent, pendingRefund, type PendingR
 import { readPaymentSettings, referralRuleOf } from '../payments/settings'
 import { orderView } from './checkout'
 import { payloadError } from '../lib/payload-errors'
+import { unitsText } from '../lib/units'
 
 
 type Body = Record<string, unknown>
@@ -207,7 +208,7 @@ async function notifyRefund(req: PayloadRequest, order: OrderRow, amount: number
     await req.payload.sendEmail({
       to: owner.email,
       subject: `Refund of order ${order.number}`,
-      text: `We have refunded ${(amount / 1_000_000).toFixed(2)} ${order.currency} of your order ${order.number}.`,
+      text: `We have refunded ${unitsText(amount)} ${order.currency} of your order ${order.number}.`,
     })
   } catch (error) {
     req.payload.logger.warn({ err: error }, `refund mail for order ${order.number} not sent`)

@@ -1,5 +1,10 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
 import { withPayload } from '@payloadcms/next/withPayload'
 import type { NextConfig } from 'next'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
 
 const nextConfig: NextConfig = {
   // `npm run typecheck` checks types; doing it again inside every build only slows `npm start`.
@@ -10,6 +15,12 @@ const nextConfig: NextConfig = {
       '.js': ['.ts', '.tsx', '.js', '.jsx'],
       '.mjs': ['.mts', '.mjs'],
     }
+    // The admin's code editor from this server, not a CDN (src/lib/code-editor.ts).
+    webpackConfig.module.rules.push({
+      test: /[\\/]@payloadcms[\\/]ui[\\/]dist[\\/].*\.js$/,
+      enforce: 'pre',
+      use: [{ loader: path.resolve(dirname, 'src/build/local-code-editor.cjs') }],
+    })
     return webpackConfig
   },
 }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, RequestListener } from 'node:http'
+import { createRequire } from 'node:module'
+import path from 'node:path'
 
 import { GRAPHQL_POST } from '@payloadcms/next/routes'
 import express, { type RequestHandler } from 'express'
@@ -7,6 +9,7 @@ import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
 import type { AppConfig } from '../config/env'
+import { CODE_EDITOR_PATH } from '../lib/code-editor'
 import type { Gateway } from '../relay/gateway'
 import { chatCompletionsFastPath, relayRouter } from '../relay/router'
 import { authGuard } from './auth-guard'
@@ -27,6 +30,11 @@ export type AppOptions = {
   next?: RequestHandler
 }
 
+/** Monaco's own build as installed with the app: the version Payload's editor was built against. */
+function codeEditorFiles(): string {
+  return path.join(path.dirname(createRequire(`${process.cwd()}/package.json`).resolve('monaco-editor/package.json')), 'min', 'vs')
+}
+
 /**
  * Paths under /api that Next serves itself rather than Payload's REST handler. GraphQL queries are
  * served here (its handler needs nothing of Next), so the API answers the same with or without Next.
@@ -40,6 +48,7 @@ export function createApp({ payload, config, redis, gateway, maxBodyBytes, next 
   app.use(clientIpHeader)
 
   app.get('/healthz', healthz)
+  app.use(CODE_EDITOR_PATH, express.static(codeEditorFiles(), { maxAge: '1d', fallthrough: false }))
   app.get('/readyz', readyz(payload, redis))
   app.use(authGuard({ payload, redis }))
   app.use(customerRoutes({ payload, gateway }))

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
+import { CODE_EDITOR_PATH } from '../../src/lib/code-editor'
 import { DEMO_MODEL_NAME, DEMO_PLATFORM_NAME } from '../../src/seed'
 import { ADMIN_EMAIL, signIn, startTestServer, ADMIN_PASSWORD, type TestServer } from '../helpers/server'
 
@@ -39,6 +40,14 @@ describe('HTTP surface', () => {
       code: 'not_found',
       param: null,
     })
+  })
+
+  it("serves the admin's code editor itself, so the admin needs no CDN", async () => {
+    const loader = await fetch(`${server.baseUrl}${CODE_EDITOR_PATH}/loader.js`)
+    expect(loader.status).toBe(200)
+    expect(loader.headers.get('content-type')).toMatch(/javascript/)
+    expect((await fetch(`${server.baseUrl}${CODE_EDITOR_PATH}/editor/editor.main.js`)).status).toBe(200)
+    expect((await fetch(`${server.baseUrl}${CODE_EDITOR_PATH}/no-such-file.js`)).status).toBe(404)
   })
 
   it('serves Payload REST under /api', async () => {

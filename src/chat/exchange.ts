@@ -26,6 +26,27 @@ import {
 } from './store'
 import { generateTitle, provisionalTitle } from './title'
 
+/** While an answer streams, what has arrived is saved this often, so a crash of the server keeps it. */
+const PARTIAL_SAVE_MS = 1000
+
+/** Saves the text of a streaming answer at most every PARTIAL_SAVE_MS, one save at a time. */
+function partialSaver(save: (text: string) => Promise<unknown>) {
+  let text = ''
+  let savedAt = Date.now()
+  let saving: Promise<unknown> = Promise.resolve()
+  return {
+    add(piece: string) {
+      text += piece
+      if (Date.now() - savedAt < PARTIAL_SAVE_MS) return
+      savedAt = Date.now()
+      const soFar = text
+      // A failed partial save only loses a snapshot; the answer's final save still comes.
+      saving = saving.then(() => save(soFar)).catch(() => undefined)
+    },
+    settled: () => saving,
+  }
+}
+
 /**
  * One exchange of the chat app: send, regenerate or edit. Each first works out what the model
  * will be sent and refuses (unknown model, too long a prompt) before saving anything; then the
@@ -196,7 +217,15 @@ export async function exchange(deps: ChatDeps, kind: ExchangeKind, caller: Calle
   const placeholder = await addMessage(payload, conversation, question.createdAt, { role: 'assistant', content: '', status: 'streaming', model: draft.model.name })
   await stream.emit({ type: 'assistant', message: placeholder })
 
-  const answer = run ? await readAnswer(relay, run, call, (text) => stream.emit({ type: 'delta', text })) : undefined
+  const partial = partialSaver((text) => updateMessage(payload, placeholder.id, { content: text }))
+  const answer = run
+    ? await readAnswer(relay, run, call, (text) => {
+        partial.add(text)
+        return stream.emit({ type: 'delta', text })
+      })
+    : undefined
+  // The last partial save lands before the final one, never after it.
+  await partial.settled()
   const status = answer?.status ?? (stream.signal.aborted ? 'stopped' : 'failed')
   const error = status === 'failed' ? (answer?.error ?? failure?.message ?? 'The answer failed.') : null
   const final = await updateMessage(payload, placeholder.id, {

@@ -263,6 +263,24 @@ describe('stopping, regenerating and editing', () => {
     expect(answer!.charge).toBe(log!.charge)
   })
 
+  it('saves what a slow answer has delivered while it streams, so a server crash keeps it', async () => {
+    const hana = await customer()
+    await topUp(hana.id, 10_000_000)
+    const res = await post('send', { model: 'slow-chat', content: 'Go slowly' }, hana)
+    let conversation = ''
+    let deltas = 0
+    let midway: Awaited<ReturnType<typeof messagesIn>>[number] | undefined
+    await readEvents(res, async (event) => {
+      if (event.type === 'conversation') conversation = event.conversation.id
+      // A piece every 200 ms: past a second, a save of what arrived so far has been made.
+      if (event.type === 'delta' && ++deltas === 7) midway = (await messagesIn(conversation))[1]
+    })
+    expect(midway).toMatchObject({ status: 'streaming' })
+    expect(midway!.content!.length).toBeGreaterThan(0)
+    expect(FULL_REPLY.startsWith(midway!.content!)).toBe(true)
+    expect((await messagesIn(conversation))[1]).toMatchObject({ status: 'done', content: FULL_REPLY })
+  })
+
   it('regenerates an answer in place of the old one', async () => {
     const gina = await customer()
     const first = await chat('send', { model: DEMO_MODEL_NAME, content: 'One' }, gina)

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
 
-import type { Bill, Hold } from './holds'
-import { NoFunds } from './holds'
-import { available, lockWallet, splitCharge, type Balances, type Bucket } from './ledger'
+import { NoFunds, usageEntries, walletBill, type Bill, type Hold } from './holds'
+import { available, entryRow, lockWallet, splitCharge, type Balances } from './ledger'
 import type { Price } from './pricing'
 import { at, insertRows, num, type Row, type SqlRunner, type Tx } from './sql'
 
@@ -35,12 +34,7 @@ type Allowance = {
   releasing: boolean
 }
 
-export type AllowanceCharge = {
-  hold: Hold & { target: { kind: 'wallet'; allowanceId?: string } }
-  price: Price
-  usageLogId: string
-  model: string
-}
+export type AllowanceCharge = { hold: Hold & { target: { kind: 'wallet'; allowanceId?: string } }; price: Price; usageLogId: string }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0)
 
@@ -103,14 +97,7 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
     // A new allowance; one whose row reconciliation took (this server stalled past its lease)
     // stays known only until its last holds settle.
     if (current) byOwner.delete(ownerId)
-    const fresh: Allowance = {
-      id: grown.id,
-      ownerId,
-      walletId: grown.walletId,
-      amount: grown.extra,
-      held: 0,
-      releasing: false,
-    }
+    const fresh: Allowance = { id: grown.id, ownerId, walletId: grown.walletId, amount: grown.extra, held: 0, releasing: false }
     byOwner.set(ownerId, fresh)
     byId.set(fresh.id, fresh)
   }
@@ -123,23 +110,13 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
   }
 
   /** Holds `amount` for a short request: from memory when the allowance has room. */
-  async function hold(base: Pick<Hold, 'requestId' | 'ownerId' | 'model'>, amount: number): Promise<Hold> {
-    let allowance = take(base.ownerId, amount)
+  async function hold({ requestId, ownerId, model }: Pick<Hold, 'requestId' | 'ownerId' | 'model'>, amount: number): Promise<Hold> {
+    let allowance = take(ownerId, amount)
     while (!allowance) {
-      await serial(() => grow(base.ownerId, amount))
-      allowance = take(base.ownerId, amount)
+      await serial(() => grow(ownerId, amount))
+      allowance = take(ownerId, amount)
     }
-    return {
-      ...base,
-      target: {
-        kind: 'wallet',
-        walletId: allowance.walletId,
-        allowanceId: allowance.id,
-      },
-      amount,
-      units: 0,
-      recorded: false,
-    }
+    return { requestId, ownerId, model, target: { kind: 'wallet', walletId: allowance.walletId, allowanceId: allowance.id }, amount, units: 0, recorded: false }
   }
 
   /**
@@ -158,7 +135,8 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
       const id = charge.hold.target.allowanceId!
       groups.set(id, [...(groups.get(id) ?? []), i])
     })
-    const now = at(new Date())
+    const when = new Date()
+    const now = at(when)
     for (const [id, indexes] of groups) {
       const allowance = byId.get(id)!
       const wallet = await lockWallet(tx, allowance.ownerId)
@@ -167,41 +145,17 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
       const state: Balances = { ...wallet }
       let taken = 0
       for (const i of indexes) {
-        const { hold, price, usageLogId, model } = charges[i]!
+        const { hold, price, usageLogId } = charges[i]!
         const held = Math.min(hold.amount, backed)
         const split = splitCharge(state, price.charge, held)
-        const charged = price.charge - split.shortfall
-        const fromAllowance = Math.min(charged, held)
+        bills[i] = walletBill(price, split)
+        const fromAllowance = Math.min(bills[i]!.charge, held)
         backed -= fromAllowance
         taken += fromAllowance
         state.reserved -= fromAllowance
-        for (const bucket of ['gift', 'cash', 'credit'] as Bucket[]) {
-          if (split[bucket] === 0) continue
-          state[bucket] -= split[bucket]
-          entries.push({
-            id: randomUUID(),
-            owner_id: hold.ownerId,
-            wallet_id: wallet.id,
-            kind: 'usage',
-            bucket,
-            amount: -split[bucket],
-            balance_after: state[bucket],
-            reference_type: 'usage',
-            reference_id: usageLogId,
-            idempotency_key: `usage:${hold.requestId}:${bucket}`,
-            actor_id: null,
-            note: model,
-            created_at: now,
-            updated_at: now,
-          })
-        }
-        bills[i] = {
-          billedTo: 'wallet',
-          planUnits: 0,
-          charge: charged,
-          cost: price.cost,
-          margin: charged - price.cost,
-          shortfall: split.shortfall,
+        for (const entry of usageEntries(hold, split, usageLogId)) {
+          state[entry.bucket] += entry.amount
+          entries.push(entryRow(wallet.id, entry, state[entry.bucket], when))
         }
       }
       const settledHolds = sum(indexes.map((i) => charges[i]!.hold.amount))
@@ -232,11 +186,7 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
       })
     }
     await insertRows(tx, 'ledger_entries', entries)
-    return {
-      bills,
-      committed: () => after.forEach((apply) => apply()),
-      failed: () => releasing.forEach((allowance) => (allowance.releasing = false)),
-    }
+    return { bills, committed: () => after.forEach((apply) => apply()), failed: () => releasing.forEach((allowance) => (allowance.releasing = false)) }
   }
 
   return {

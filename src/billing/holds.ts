@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 
 import { matchesAny } from '../relay/wildcard'
-import { available, insertEntry, lockWallet, splitCharge, type Bucket } from './ledger'
+import { available, insertEntry, lockWallet, splitCharge, type EntryInput } from './ledger'
 import { isFree, planUnits, priceUsage, type Meter, type ModelPrices, type Price, type Usage } from './pricing'
 import { at, bool, jsonColumn, num, type Row, type Tx } from './sql'
 
@@ -18,16 +18,7 @@ export type Hold = {
   ownerId: string
   model: string
   /** Where the request is charged; none for a free model no plan covers. */
-  target:
-    | { kind: 'wallet'; walletId: string; allowanceId?: string }
-    | {
-        kind: 'plan'
-        resourceId: string
-        subscriptionId: string
-        meter: Meter
-        unlimited: boolean
-      }
-    | { kind: 'none' }
+  target: { kind: 'wallet'; walletId: string; allowanceId?: string } | { kind: 'plan'; resourceId: string; subscriptionId: string; meter: Meter; unlimited: boolean } | { kind: 'none' }
   /** Micro-units held on the wallet, or units held on the plan resource. */
   amount: number
   units: number
@@ -49,19 +40,13 @@ export type ReserveInput = {
 }
 
 export class NoFunds extends Error {
-  constructor(
-    readonly needed: number,
-    readonly available: number,
-  ) {
+  constructor(readonly needed: number, readonly available: number) {
     super('You have run out of balance and no plan covers this model. Top up or redeem a code to continue.')
   }
 }
 
 export class PlanRateLimited extends Error {
-  constructor(
-    readonly hours: number,
-    readonly retryAfterSeconds: number,
-  ) {
+  constructor(readonly hours: number, readonly retryAfterSeconds: number) {
     super(`Your plan allows only so many requests per ${hours} hour(s) and you have reached it; try later or top up your balance.`)
   }
 }
@@ -73,14 +58,21 @@ export type Bill = Price & {
   shortfall: number
 }
 
-const NOTHING: Bill = {
-  billedTo: 'none',
-  planUnits: 0,
-  charge: 0,
-  cost: 0,
-  margin: 0,
-  shortfall: 0,
-}
+const NOTHING: Bill = { billedTo: 'none', planUnits: 0, charge: 0, cost: 0, margin: 0, shortfall: 0 }
+
+/** Nothing held: a free model that no plan covers. */
+export const nothingHeld = (input: Pick<ReserveInput, 'requestId' | 'ownerId' | 'model'>): Hold => ({
+  requestId: input.requestId,
+  ownerId: input.ownerId,
+  model: input.model,
+  target: { kind: 'none' },
+  amount: 0,
+  units: 0,
+  recorded: false,
+})
+
+/** What the wallet holds for a request: the price of its estimate. */
+export const walletEstimate = (input: Pick<ReserveInput, 'prices' | 'estimate' | 'tierMultiplier'>) => priceUsage(input.prices, input.estimate, input.tierMultiplier).charge
 
 async function recordReservation(tx: Tx, input: ReserveInput, hold: Hold, walletId: string | null, resourceId: string | null) {
   const now = at(new Date())
@@ -139,23 +131,8 @@ async function reserveOnPlan(tx: Tx, input: ReserveInput): Promise<Hold | PlanRa
       }
     }
     const meter = row.meter as Meter
-    const target = {
-      kind: 'plan' as const,
-      resourceId: String(row.id),
-      subscriptionId,
-      meter,
-      unlimited: limit === -1,
-    }
-    if (target.unlimited)
-      return {
-        requestId: input.requestId,
-        ownerId: input.ownerId,
-        model: input.model,
-        target,
-        amount: 0,
-        units: 0,
-        recorded: false,
-      }
+    const target = { kind: 'plan' as const, resourceId: String(row.id), subscriptionId, meter, unlimited: limit === -1 }
+    if (target.unlimited) return { requestId: input.requestId, ownerId: input.ownerId, model: input.model, target, amount: 0, units: 0, recorded: false }
     const units = Math.min(planUnits(meter, input.prices, input.estimate), remaining)
     const held = await tx.query('UPDATE subscription_resources SET reserved = reserved + ? WHERE id = ? AND used + reserved + ? <= "limit" RETURNING id', [
       units,
@@ -163,15 +140,7 @@ async function reserveOnPlan(tx: Tx, input: ReserveInput): Promise<Hold | PlanRa
       units,
     ])
     if (held.length === 0) continue
-    const hold: Hold = {
-      requestId: input.requestId,
-      ownerId: input.ownerId,
-      model: input.model,
-      target,
-      amount: 0,
-      units,
-      recorded: true,
-    }
+    const hold: Hold = { requestId: input.requestId, ownerId: input.ownerId, model: input.model, target, amount: 0, units, recorded: true }
     await recordReservation(tx, input, hold, null, target.resourceId)
     return hold
   }
@@ -186,30 +155,13 @@ async function reserveOnPlan(tx: Tx, input: ReserveInput): Promise<Hold | PlanRa
 export async function reserve(tx: Tx, input: ReserveInput): Promise<Hold> {
   const onPlan = await reserveOnPlan(tx, input)
   if (onPlan && !(onPlan instanceof PlanRateLimited)) return onPlan
-  const base = {
-    requestId: input.requestId,
-    ownerId: input.ownerId,
-    model: input.model,
-  }
-  if (isFree(input.prices))
-    return {
-      ...base,
-      target: { kind: 'none' },
-      amount: 0,
-      units: 0,
-      recorded: false,
-    }
-  const amount = priceUsage(input.prices, input.estimate, input.tierMultiplier).charge
+  if (isFree(input.prices)) return nothingHeld(input)
+  const base = { requestId: input.requestId, ownerId: input.ownerId, model: input.model }
+  const amount = walletEstimate(input)
   const wallet = await lockWallet(tx, input.ownerId)
   if (available(wallet) < amount) throw onPlan ?? new NoFunds(amount, available(wallet))
   await tx.query('UPDATE wallets SET reserved = reserved + ? WHERE id = ?', [amount, wallet.id])
-  const hold: Hold = {
-    ...base,
-    target: { kind: 'wallet', walletId: wallet.id },
-    amount,
-    units: 0,
-    recorded: true,
-  }
+  const hold: Hold = { ...base, target: { kind: 'wallet', walletId: wallet.id }, amount, units: 0, recorded: true }
   await recordReservation(tx, input, hold, wallet.id, null)
   return hold
 }
@@ -226,41 +178,41 @@ async function chargeWallet(tx: Tx, hold: Hold & { target: { kind: 'wallet' } },
     at(new Date()),
     wallet.id,
   ])
-  for (const bucket of ['gift', 'cash', 'credit'] as Bucket[]) {
-    if (split[bucket] === 0) continue
-    await insertEntry(
-      tx,
-      wallet.id,
-      {
-        ownerId: hold.ownerId,
-        kind: 'usage',
-        bucket,
-        amount: -split[bucket],
-        idempotencyKey: `usage:${hold.requestId}:${bucket}`,
-        referenceType: 'usage',
-        referenceId: usageLogId,
-        note: hold.model,
-      },
-      wallet[bucket] - split[bucket],
-    )
-  }
+  for (const entry of usageEntries(hold, split, usageLogId)) await insertEntry(tx, wallet.id, entry, wallet[entry.bucket] + entry.amount)
+  return walletBill(price, split)
+}
+
+export type Split = ReturnType<typeof splitCharge>
+
+/** The ledger entries of a request's charge: one per bucket it took money from. */
+export function usageEntries(hold: Hold, split: Split, usageLogId: string): EntryInput[] {
+  return (['gift', 'cash', 'credit'] as const)
+    .filter((bucket) => split[bucket] !== 0)
+    .map((bucket) => ({
+      ownerId: hold.ownerId,
+      kind: 'usage',
+      bucket,
+      amount: -split[bucket],
+      idempotencyKey: `usage:${hold.requestId}:${bucket}`,
+      referenceType: 'usage',
+      referenceId: usageLogId,
+      note: hold.model,
+    }))
+}
+
+/** The bill of a charge taken from the wallet: what the buckets could not cover is the shortfall. */
+export function walletBill(price: Price, split: Split): Bill {
   const charged = price.charge - split.shortfall
-  return {
-    billedTo: 'wallet',
-    planUnits: 0,
-    charge: charged,
-    cost: price.cost,
-    margin: charged - price.cost,
-    shortfall: split.shortfall,
-  }
+  return { billedTo: 'wallet', planUnits: 0, charge: charged, cost: price.cost, margin: charged - price.cost, shortfall: split.shortfall }
 }
 
 /** Counts units against the plan resource and marks the subscription exhausted once nothing is left. */
 async function chargePlan(tx: Tx, hold: Hold & { target: { kind: 'plan' } }, units: number, cost: number): Promise<Bill> {
-  const [row] = await tx.query(
-    'UPDATE subscription_resources SET reserved = reserved - ?, used = used + ? WHERE id = ? RETURNING subscription_id, used, "limit"',
-    [hold.units, units, hold.target.resourceId],
-  )
+  const [row] = await tx.query('UPDATE subscription_resources SET reserved = reserved - ?, used = used + ? WHERE id = ? RETURNING subscription_id, used, "limit"', [
+    hold.units,
+    units,
+    hold.target.resourceId,
+  ])
   if (row && num(row.limit) !== -1 && num(row.used) >= num(row.limit)) {
     await tx.query(
       `UPDATE subscriptions SET status = 'exhausted', updated_at = ? WHERE id = ? AND status = 'active'
@@ -268,15 +220,7 @@ async function chargePlan(tx: Tx, hold: Hold & { target: { kind: 'plan' } }, uni
       [at(new Date()), hold.target.subscriptionId, hold.target.subscriptionId],
     )
   }
-  return {
-    billedTo: 'subscription',
-    subscriptionId: hold.target.subscriptionId,
-    planUnits: units,
-    charge: 0,
-    cost,
-    margin: -cost,
-    shortfall: 0,
-  }
+  return { billedTo: 'subscription', subscriptionId: hold.target.subscriptionId, planUnits: units, charge: 0, cost, margin: -cost, shortfall: 0 }
 }
 
 /** Removes the reservation row; false when reconciliation already settled it. */
@@ -285,11 +229,11 @@ async function claim(tx: Tx, hold: Hold): Promise<boolean> {
   return (await tx.query('DELETE FROM reservations WHERE request_id = ? RETURNING id', [hold.requestId])).length > 0
 }
 
-export type Outcome = {
-  usage: Usage | null
-  prices: ModelPrices
-  tierMultiplier: number
-}
+export type Outcome = { usage: Usage | null; prices: ModelPrices; tierMultiplier: number }
+
+/** What the customer pays for an outcome: nothing when nothing was delivered. */
+export const priceOf = (outcome: Outcome): Price =>
+  outcome.usage ? priceUsage(outcome.prices, outcome.usage, outcome.tierMultiplier) : { charge: 0, cost: 0, margin: 0 }
 
 /**
  * Settles a request: the actual charge for what was delivered (null usage: nothing delivered,
@@ -300,10 +244,7 @@ export async function settle(tx: Tx, hold: Hold, outcome: Outcome, usageLogId: s
   if (!(await claim(tx, hold))) return NOTHING
   const { target } = hold
   const usage = outcome.usage
-  if (target.kind === 'wallet') {
-    const price = usage ? priceUsage(outcome.prices, usage, outcome.tierMultiplier) : { charge: 0, cost: 0, margin: 0 }
-    return chargeWallet(tx, { ...hold, target }, price, usageLogId)
-  }
+  if (target.kind === 'wallet') return chargeWallet(tx, { ...hold, target }, priceOf(outcome), usageLogId)
   if (target.kind === 'plan') {
     const units = usage ? planUnits(target.meter, outcome.prices, usage) : 0
     const cost = usage ? priceUsage(outcome.prices, usage).cost : 0
@@ -313,12 +254,7 @@ export async function settle(tx: Tx, hold: Hold, outcome: Outcome, usageLogId: s
   return { ...NOTHING, cost, margin: -cost }
 }
 
-export type Interrupted = {
-  hold: Hold
-  deliveredCharge: number
-  deliveredUnits: number
-  allowance: boolean
-}
+export type Interrupted = { hold: Hold; deliveredCharge: number; deliveredUnits: number; allowance: boolean }
 
 /** Reservations whose holder stopped renewing them, rebuilt into holds with what they delivered. */
 export async function expiredReservations(query: Tx['query'], now: Date): Promise<Interrupted[]> {
@@ -336,13 +272,7 @@ export async function expiredReservations(query: Tx['query'], now: Date): Promis
       model: String(row.model ?? ''),
       target: row.wallet_id
         ? { kind: 'wallet', walletId: String(row.wallet_id) }
-        : {
-            kind: 'plan',
-            resourceId: String(row.subscription_resource_id),
-            subscriptionId: String(row.subscription_id),
-            meter: row.meter as Meter,
-            unlimited: false,
-          },
+        : { kind: 'plan', resourceId: String(row.subscription_resource_id), subscriptionId: String(row.subscription_id), meter: row.meter as Meter, unlimited: false },
       amount: num(row.amount),
       units: num(row.units),
       recorded: true,

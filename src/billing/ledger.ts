@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 
 import type { LEDGER_BUCKETS, LEDGER_KINDS } from '../collections/LedgerEntries'
 import { announceCatalogChange } from '../relay/catalog-store'
-import { at, num, type Tx } from './sql'
+import { at, insertRows, num, type Row, type Tx } from './sql'
 import { refreshTier } from './tiers'
 
 export type LedgerKind = (typeof LEDGER_KINDS)[number]
@@ -88,30 +88,31 @@ export async function findWallet(query: Tx['query'], ownerId: string): Promise<W
   return row ? toWallet(row) : undefined
 }
 
+/** A ledger row as stored (snake_case columns), for one insert or a multi-row one. */
+export function entryRow(walletId: string, entry: EntryInput, balanceAfter: number, when = new Date()): Row {
+  return {
+    id: randomUUID(),
+    owner_id: entry.ownerId,
+    wallet_id: walletId,
+    kind: entry.kind,
+    bucket: entry.bucket,
+    amount: entry.amount,
+    balance_after: balanceAfter,
+    reference_type: entry.referenceType ?? null,
+    reference_id: entry.referenceId ?? null,
+    idempotency_key: entry.idempotencyKey,
+    actor_id: entry.actorId ?? null,
+    note: entry.note ?? null,
+    created_at: at(when),
+    updated_at: at(when),
+  }
+}
+
 /** Inserts the ledger row; the wallet has already moved in the same transaction. */
 export async function insertEntry(tx: Tx, walletId: string, entry: EntryInput, balanceAfter: number, when = new Date()): Promise<string> {
-  const id = randomUUID()
-  await tx.query(
-    `INSERT INTO ledger_entries (id, owner_id, wallet_id, kind, bucket, amount, balance_after, reference_type, reference_id, idempotency_key, actor_id, note, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      id,
-      entry.ownerId,
-      walletId,
-      entry.kind,
-      entry.bucket,
-      entry.amount,
-      balanceAfter,
-      entry.referenceType ?? null,
-      entry.referenceId ?? null,
-      entry.idempotencyKey,
-      entry.actorId ?? null,
-      entry.note ?? null,
-      at(when),
-      at(when),
-    ],
-  )
-  return id
+  const row = entryRow(walletId, entry, balanceAfter, when)
+  await insertRows(tx, 'ledger_entries', [row])
+  return String(row.id)
 }
 
 /**

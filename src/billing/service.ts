@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto'
 
 import { createAllowances, type AllowanceCharge } from './allowances'
-import {
-  expiredReservations,
-  NoFunds,
-  planMayCover,
-  PlanRateLimited,
-  reserve,
-  settle,
-  settleInterrupted,
-  type Bill,
-  type Hold,
-  type Outcome,
-  type ReserveInput,
-} from './holds'
-import { isFree, priceUsage } from './pricing'
+import { expiredReservations, nothingHeld, NoFunds, planMayCover, PlanRateLimited, priceOf, reserve, settle, settleInterrupted, walletEstimate, type Bill, type Hold, type Outcome, type ReserveInput } from './holds'
+import { isFree } from './pricing'
 import { at, insertRows, type Row, type SqlRunner } from './sql'
 
 export type Settlement = {
@@ -27,9 +15,7 @@ export type Settlement = {
 export type Progress = () => { charge: number; units: number }
 
 /** Streams deliver as they go, so each gets a reservation row a crash can be charged from. */
-export type RequestToReserve = Omit<ReserveInput, 'leaseUntil'> & {
-  stream: boolean
-}
+export type RequestToReserve = Omit<ReserveInput, 'leaseUntil'> & { stream: boolean }
 
 function billColumns(bill: Bill): Row {
   return {
@@ -90,11 +76,7 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
    * and one turn through the writer queue for many requests. A refusal (no funds) writes nothing
    * before it is thrown, so it does not disturb the others in the batch.
    */
-  let waiting: {
-    input: ReserveInput
-    resolve: (hold: Hold) => void
-    reject: (error: unknown) => void
-  }[] = []
+  let waiting: { input: ReserveInput; resolve: (hold: Hold) => void; reject: (error: unknown) => void }[] = []
   let draining = false
   async function drain() {
     draining = true
@@ -128,27 +110,10 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
    */
   async function reserveFor({ stream, ...input }: RequestToReserve, progress: Progress): Promise<Hold> {
     if (!stream && !(await planMayCover(runner.query, input.ownerId, input.model))) {
-      const base = {
-        requestId: input.requestId,
-        ownerId: input.ownerId,
-        model: input.model,
-      }
-      if (isFree(input.prices))
-        return {
-          ...base,
-          target: { kind: 'none' },
-          amount: 0,
-          units: 0,
-          recorded: false,
-        }
-      return allowances.hold(base, priceUsage(input.prices, input.estimate, input.tierMultiplier).charge)
+      return isFree(input.prices) ? nothingHeld(input) : allowances.hold(input, walletEstimate(input))
     }
     const hold = await new Promise<Hold>((resolve, reject) => {
-      waiting.push({
-        input: { ...input, leaseUntil: new Date(Date.now() + options.leaseMs) },
-        resolve,
-        reject,
-      })
+      waiting.push({ input: { ...input, leaseUntil: new Date(Date.now() + options.leaseMs) }, resolve, reject })
       if (!draining) void drain()
     })
     if (hold.recorded) inFlight.set(hold.requestId, { hold, progress })
@@ -159,37 +124,19 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
 
   async function settleBatch(items: Settlement[]): Promise<void> {
     const ids = items.map(() => randomUUID())
-    const pooled = items.flatMap((item, i) => {
-      const { hold, outcome } = item
-      if (!onAllowance(hold)) return []
-      const price = outcome.usage ? priceUsage(outcome.prices, outcome.usage, outcome.tierMultiplier) : { charge: 0, cost: 0, margin: 0 }
-      return [
-        {
-          index: i,
-          charge: { hold, price, usageLogId: ids[i]!, model: hold.model },
-        },
-      ]
-    })
+    const pooled = items.flatMap(({ hold, outcome }, i) => (onAllowance(hold) ? [{ index: i, charge: { hold, price: priceOf(outcome), usageLogId: ids[i]! } }] : []))
     await allowances.serial(async () => {
       let memory: { committed: () => void; failed: () => void } | undefined
       try {
         await runner.transaction(async (tx) => {
           const bills = new Map<number, Bill>()
-          const onAllowances = await allowances.settle(
-            tx,
-            pooled.map((p) => p.charge),
-          )
+          const onAllowances = await allowances.settle(tx, pooled.map((p) => p.charge))
           memory = onAllowances
           pooled.forEach((p, n) => bills.set(p.index, onAllowances.bills[n]!))
           const rows: Row[] = []
           for (const [i, item] of items.entries()) {
             const bill = bills.get(i) ?? (item.hold ? await settle(tx, item.hold, item.outcome, ids[i]!) : undefined)
-            rows.push({
-              id: ids[i],
-              ...item.row,
-              ...(bill ? billColumns(bill) : {}),
-              prices: item.hold ? item.outcome.prices : null,
-            })
+            rows.push({ id: ids[i], ...item.row, ...(bill ? billColumns(bill) : {}), prices: item.hold ? item.outcome.prices : null })
           }
           await insertRows(tx, 'usage_logs', rows)
         })

@@ -31,14 +31,8 @@ export type SqlRunner = {
   close(): Promise<void>
 }
 
-type PgClient = {
-  query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>
-  release(): void
-}
-type PgPool = {
-  connect(): Promise<PgClient>
-  query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>
-}
+type PgClient = { query(text: string, params?: unknown[]): Promise<{ rows: Row[] }>; release(): void }
+type PgPool = { connect(): Promise<PgClient>; query(text: string, params?: unknown[]): Promise<{ rows: Row[] }> }
 
 /** `?` → `$1, $2…`; the statements here never contain a literal question mark. */
 function numbered(text: string): string {
@@ -170,11 +164,7 @@ const runners = new WeakMap<Payload, SqlRunner>()
 export function sqlRunnerOf(payload: Payload): SqlRunner {
   const existing = runners.get(payload)
   if (existing) return existing
-  const db = payload.db as unknown as {
-    name?: string
-    pool?: PgPool
-    clientConfig?: { url?: string }
-  }
+  const db = payload.db as unknown as { name?: string; pool?: PgPool; clientConfig?: { url?: string } }
   let runner: SqlRunner
   if (db.pool) runner = postgresRunner(db.pool)
   else if (db.clientConfig?.url?.startsWith('file:')) runner = sqliteRunner(db.clientConfig.url)

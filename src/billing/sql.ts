@@ -121,12 +121,7 @@ export function sqliteRunner(url: string): SqlRunner {
 const postgresQuery =
   (target: { query: PgPool['query'] }): Query =>
   async (text, params = []) =>
-    (
-      await target.query(
-        numbered(text),
-        params.map((v) => (v === undefined ? null : v)),
-      )
-    ).rows
+    (await target.query(numbered(text), params.map((v) => (v === undefined ? null : v)))).rows
 
 /** A transaction already open on a Postgres client (BEGIN was sent by whoever owns it). */
 export function postgresTx(client: { query: PgPool['query'] }): Tx {

@@ -7,7 +7,9 @@ import { RateLimitError } from './rate-limit'
 import type { OpenAIMessage } from './translate/openai-types'
 
 /** What the relay needs from billing: a reservation before the upstream call. */
-export type BillingPort = { reserve(input: RequestToReserve, progress: Progress): Promise<Hold> }
+export type BillingPort = {
+  reserve(input: RequestToReserve, progress: Progress): Promise<Hold>
+}
 
 /** Images and other non-text parts count as this many characters in the prompt estimate. */
 const NON_TEXT_PART_CHARACTERS = 3000
@@ -42,7 +44,12 @@ export function refusal(error: unknown): unknown {
   return error
 }
 
-export type Charging = { hold: Hold; prices: ModelPrices; tierMultiplier: number; inputCharacters: number }
+export type Charging = {
+  hold: Hold
+  prices: ModelPrices
+  tierMultiplier: number
+  inputCharacters: number
+}
 
 /** What a metered request has delivered so far, priced: kept on the reservation for crash recovery. */
 export function progressOf(charging: () => Charging | undefined, meter: UsageMeter): Progress {

@@ -76,14 +76,7 @@ describe('a crash with streams in flight', () => {
     const admin = await login(server!.baseUrl, 'admins', ADMIN_EMAIL, ADMIN_PASSWORD)
     const platform = await post('/api/platforms', admin, { name: 'Slow', kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' })
     await post('/api/provider-keys', admin, { name: 'slow', platform: platform.id, key: 'sk-drip', status: 'active' })
-    await post('/api/models', admin, {
-      name: 'slow-priced',
-      platforms: [platform.id],
-      kind: 'chat',
-      status: 'active',
-      outputPrice: 1_000_000_000,
-      requestPrice: 10,
-    })
+    await post('/api/models', admin, { name: 'slow-priced', platforms: [platform.id], kind: 'chat', status: 'active', outputPrice: 1_000_000_000, requestPrice: 10 })
     const stalling = await post('/api/platforms', admin, { name: 'Stalling', kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' })
     await post('/api/provider-keys', admin, { name: 'stall', platform: stalling.id, key: 'sk-stall', status: 'active' })
     await post('/api/models', admin, { name: 'stalling-priced', platforms: [stalling.id], kind: 'chat', status: 'active', requestPrice: 1_000 })
@@ -95,15 +88,17 @@ describe('a crash with streams in flight', () => {
       { timeoutMs: 10_000 },
     )
     expect(listed).not.toBeNull()
+    const chat = (body: Record<string, unknown>) =>
+      fetch(`${server!.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ max_tokens: 20, messages: [{ role: 'user', content: 'Hi' }], ...body }),
+      })
 
     // Every stream has its first piece, so each holds a reservation and has delivered something.
     const readers = await Promise.all(
       Array.from({ length: STREAMS }, async () => {
-        const res = await fetch(`${server!.baseUrl}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'slow-priced', stream: true, max_tokens: 20, messages: [{ role: 'user', content: 'Hi' }] }),
-        })
+        const res = await chat({ model: 'slow-priced', stream: true })
         expect(res.status).toBe(200)
         const reader = res.body!.getReader()
         await reader.read()
@@ -111,13 +106,7 @@ describe('a crash with streams in flight', () => {
       }),
     )
     // Short requests the upstream never answers: held in memory on one allowance row.
-    const short = Array.from({ length: SHORT }, () =>
-      fetch(`${server!.baseUrl}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'stalling-priced', max_tokens: 20, messages: [{ role: 'user', content: 'Hi' }] }),
-      }).catch(() => undefined),
-    )
+    const short = Array.from({ length: SHORT }, () => chat({ model: 'stalling-priced' }).catch(() => undefined))
     const allowances = async () => num((await money.query('SELECT COUNT(*) AS n FROM reservations WHERE allowance = ?', [true]))[0]!.n)
     expect(await waitFor(async () => (await allowances()) === 1, { timeoutMs: 6_000, intervalMs: 100 })).not.toBeNull()
     // Until a lease renewal has recorded what every stream delivered (a piece a second, nine in all).

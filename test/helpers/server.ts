@@ -66,3 +66,12 @@ export async function signIn(baseUrl: string, collection: 'admins' | 'users', em
   const { token } = (await res.json()) as { token: string }
   return { token, headers: { authorization: `JWT ${token}` } }
 }
+
+/**
+ * Waits until the relay's catalog has every change made so far: rebuilds after a change are
+ * debounced, so the current one is let land and then one is taken for sure.
+ */
+export async function catalogSettled(server: Pick<TestServer, 'gateway'>) {
+  await new Promise((resolve) => setTimeout(resolve, 60))
+  await server.gateway.store.refresh()
+}

@@ -7,7 +7,7 @@ import { findWallet, ledgerTotals, postEntry } from '../../src/billing/ledger'
 import { num, sqlRunnerOf, type SqlRunner } from '../../src/billing/sql'
 import { grantPlan } from '../../src/billing/subscriptions'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { catalogSettled, startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * Charging through the relay, driven by the official `openai` client: reservations before the
@@ -27,14 +27,9 @@ async function platformWith(name: string, providerKey: string) {
 async function customer() {
   const user = await server.payload.create({ collection: 'users', data: { email: `c-${randomUUID()}@billing.test`, password: 'billing-password-1' } })
   const key = await server.payload.create({ collection: 'api-keys', data: { name: 'k', owner: user.id, status: 'active' } })
-  await catalogSettled()
+  await catalogSettled(server)
   const client = new OpenAI({ apiKey: (key as unknown as { key: string }).key, baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
   return { id: user.id, client }
-}
-
-async function catalogSettled() {
-  await new Promise((resolve) => setTimeout(resolve, 60))
-  await server.gateway.store.refresh()
 }
 
 const topUp = (ownerId: string, amount: number, bucket: 'cash' | 'gift' = 'cash') =>
@@ -72,7 +67,7 @@ beforeAll(async () => {
   await create('broken', down, { requestPrice: 1000 })
   await create('slow-tokens', slow, { outputPrice: 1_000_000_000 })
   await create('plan-*', good, { requestPrice: 1000 })
-  await catalogSettled()
+  await catalogSettled(server)
 }, 120_000)
 
 afterAll(async () => {

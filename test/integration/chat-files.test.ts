@@ -7,7 +7,7 @@ import { sqlRunnerOf } from '../../src/billing/sql'
 import { closeOcr } from '../../src/files/ocr'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
 import { chineseImage, docxSample, pdfSample, wavSample, zipSample } from '../helpers/file-samples'
-import { signIn, startTestServer, type Session, type TestServer } from '../helpers/server'
+import { catalogSettled, signIn, startTestServer, type Session, type TestServer } from '../helpers/server'
 
 /** `POST /api/chat/files` over HTTP: the real server, a fake speech-to-text provider behind the relay. */
 
@@ -127,8 +127,7 @@ describe('audio', () => {
       collection: 'models',
       data: { name: 'speech-to-text', platforms: [platform.id], upstreamName: 'whisper-1', kind: 'audio', status: 'active', requestPrice: AUDIO_PRICE },
     })
-    await new Promise((resolve) => setTimeout(resolve, 60))
-    await server.gateway.store.refresh()
+    await catalogSettled(server)
     await sqlRunnerOf(server.payload).transaction((tx) => postEntry(tx, { ownerId: customerId, kind: 'top-up', bucket: 'cash', amount: 1_000_000, idempotencyKey: randomUUID() }))
 
     const { status, body } = await upload('memo.wav', wavSample(), customer.headers, 'audio/wav')

@@ -9,7 +9,7 @@ import { seedPromptTemplates, TEMPLATES } from '../../src/chat/templates'
 import { DEMO_MODEL_NAME } from '../../src/seed'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
 import { rest, waitFor } from '../helpers/rest'
-import { signIn, startTestServer, type TestServer } from '../helpers/server'
+import { catalogSettled, signIn, startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * The chat app's server: answers streamed as events, saved as messages, billed and logged like
@@ -114,8 +114,7 @@ beforeAll(async () => {
   await model('tiny-context', good, { requestPrice: 1000, contextWindow: 50 })
   await model('slow-chat', slow, { outputPrice: 1_000_000 })
   await server.payload.create({ collection: 'models', data: { name: 'embed-1', platforms: [good], kind: 'embedding', status: 'active' } })
-  await new Promise((resolve) => setTimeout(resolve, 60))
-  await server.gateway.store.refresh()
+  await catalogSettled(server)
 }, 120_000)
 
 afterAll(async () => {
@@ -425,8 +424,7 @@ describe('titles', () => {
     await server.payload.create({ collection: 'models', data: { name: 'broken-titles', platforms: [down.id], kind: 'chat', status: 'active', titleModel: true } })
     const { docs } = await server.payload.find({ collection: 'models', where: { name: { equals: DEMO_MODEL_NAME } } })
     await server.payload.update({ collection: 'models', id: docs[0]!.id, data: { titleModel: false } })
-    await new Promise((resolve) => setTimeout(resolve, 60))
-    await server.gateway.store.refresh()
+    await catalogSettled(server)
 
     const { of, conversation } = await chat('send', { model: DEMO_MODEL_NAME, content: 'What makes the tides rise and fall twice a day?' }, mia)
     expect(of('done')).toHaveLength(1)

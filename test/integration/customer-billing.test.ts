@@ -6,7 +6,7 @@ import { postEntry } from '../../src/billing/ledger'
 import { readWelcome, welcomeCustomer } from '../../src/billing/registration'
 import { insertRows, sqlRunnerOf } from '../../src/billing/sql'
 import { rest, type Rest } from '../helpers/rest'
-import { ADMIN_EMAIL, ADMIN_PASSWORD, signIn, startTestServer, type TestServer } from '../helpers/server'
+import { catalogSettled, ADMIN_EMAIL, ADMIN_PASSWORD, signIn, startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * What customers see of their billing: the welcome a new account gets, their statement, their own
@@ -211,8 +211,7 @@ describe('One API balance routes', () => {
   async function createKey(body: Record<string, unknown> = {}): Promise<string> {
     const res = await rest(server.baseUrl, '/api/api-keys', { method: 'POST', headers: customer.headers, body: JSON.stringify({ name: 'chat app', ...body }) })
     expect(res.status).toBe(201)
-    await new Promise((resolve) => setTimeout(resolve, 60))
-    await server.gateway.store.refresh()
+    await catalogSettled(server)
     return res.body.doc.key ?? res.body.key
   }
 

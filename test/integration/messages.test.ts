@@ -4,7 +4,7 @@ import OpenAI from 'openai'
 
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { catalogSettled, startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * `/v1/messages` driven by the official `@anthropic-ai/sdk`: served natively by an Anthropic
@@ -35,8 +35,7 @@ beforeAll(async () => {
   await p.create({ collection: 'provider-keys', data: { name: 'oa', platform: openaiPlatform.id, key: 'sk-good', status: 'active', priority: 0, weight: 1 } })
   const owner = await p.create({ collection: 'users', data: { email: 'claude@messages.test', password: 'messages-password-1' } })
   apiKey = ((await p.create({ collection: 'api-keys', data: { name: 'k', owner: owner.id, status: 'active' } })) as unknown as { key: string }).key
-  await new Promise((resolve) => setTimeout(resolve, 60))
-  await server.gateway.store.refresh()
+  await catalogSettled(server)
   anthropic = new Anthropic({ apiKey, baseURL: server.baseUrl, maxRetries: 0 })
 }, 120_000)
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { catalogSettled, startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * Chat completions are answered ahead of express; the client address they see must still be the
@@ -28,8 +28,7 @@ beforeAll(async () => {
   await server.payload.create({ collection: 'provider-keys', data: { name: 'good', platform: platform.id, key: 'sk-good', priority: 0, weight: 1, status: 'active' } })
   const key = await server.payload.create({ collection: 'api-keys', data: { name: 'office', owner: customer.id, status: 'active', ipAllowList: ['192.0.2.0/24'] } })
   apiKey = (key as unknown as { key: string }).key
-  await new Promise((resolve) => setTimeout(resolve, 60))
-  await server.gateway.store.refresh()
+  await catalogSettled(server)
 }, 120_000)
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import OpenAI from 'openai'
 
 import { DEMO_MODEL_NAME } from '../../src/seed'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { catalogSettled, startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * The relay driven by the official `openai` client over HTTP, in front of a local fake provider
@@ -43,12 +43,6 @@ async function createApiKey(data: Record<string, unknown> = {}): Promise<string>
     data: { name: 'test', owner: customerId, status: 'active', ...data },
   })
   return (doc as unknown as { key: string }).key
-}
-
-/** Catalog rebuilds are debounced; wait for the current one to land. */
-async function catalogSettled() {
-  await new Promise((resolve) => setTimeout(resolve, 60))
-  await server.gateway.store.refresh()
 }
 
 async function usageLogs(where: Record<string, unknown> = {}) {
@@ -94,7 +88,7 @@ beforeAll(async () => {
   await createModel('gpt-nokeys', empty.id)
 
   customerKey = await createApiKey()
-  await catalogSettled()
+  await catalogSettled(server)
   client = new OpenAI({ apiKey: customerKey, baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
 }, 120_000)
 
@@ -214,7 +208,7 @@ describe('models', () => {
     const ids = (await client.models.list()).data.map((m) => m.id)
     expect(ids).toEqual(expect.arrayContaining(['gpt-test', DEMO_MODEL_NAME]))
     const limited = new OpenAI({ apiKey: await createApiKey({ models: ['gpt-t*'] }), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
-    await catalogSettled()
+    await catalogSettled(server)
     expect((await limited.models.list()).data.map((m) => m.id)).toEqual(['gpt-test'])
   })
 })
@@ -240,7 +234,7 @@ describe('errors in OpenAI shape', () => {
 
   it('answers a model outside the key allow-list with PermissionDeniedError', async () => {
     const limited = new OpenAI({ apiKey: await createApiKey({ models: ['gpt-test'] }), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
-    await catalogSettled()
+    await catalogSettled(server)
     const error = await limited.chat.completions.create({ model: DEMO_MODEL_NAME, messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e)
     expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError)
     expect(error.code).toBe('model_not_allowed')
@@ -268,7 +262,7 @@ describe('errors in OpenAI shape', () => {
 
   it('answers a key over its requests-per-minute limit with RateLimitError', async () => {
     const limited = new OpenAI({ apiKey: await createApiKey({ rpmLimit: 1 }), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
-    await catalogSettled()
+    await catalogSettled(server)
     await limited.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] })
     const error = await limited.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e)
     expect(error).toBeInstanceOf(OpenAI.RateLimitError)
@@ -278,14 +272,14 @@ describe('errors in OpenAI shape', () => {
   it('refuses a disabled or expired key', async () => {
     for (const data of [{ status: 'disabled' }, { expiresAt: new Date(Date.now() - 1000).toISOString() }]) {
       const key = new OpenAI({ apiKey: await createApiKey(data), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
-      await catalogSettled()
+      await catalogSettled(server)
       await expect(key.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError)
     }
   })
 
   it('refuses a key used from an address outside its allow-list', async () => {
     const key = new OpenAI({ apiKey: await createApiKey({ ipAllowList: ['10.0.0.0/8'] }), baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
-    await catalogSettled()
+    await catalogSettled(server)
     await expect(key.models.list()).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError)
   })
 })

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto'
 import { matchesAny } from '../relay/wildcard'
 import { available, insertEntry, lockWallet, splitCharge, type EntryInput } from './ledger'
 import { isFree, planUnits, priceUsage, type Meter, type ModelPrices, type Price, type Usage } from './pricing'
-import { at, bool, jsonColumn, num, type Row, type Tx } from './sql'
+import type { CoverageRow } from './plan-coverage'
+import { at, bool, jsonColumn, num, toDate, type Row, type Tx } from './sql'
 
 /**
  * Reservations: before a request goes upstream, what it may cost is set aside on one plan
@@ -104,9 +105,20 @@ const room = (row: Row) => {
   return limit === -1 ? Infinity : limit - num(row.used) - num(row.reserved)
 }
 
-/** Whether a plan of the owner may take the request (read outside a transaction: a hint, rechecked when held). */
-export async function planMayCover(query: Tx['query'], ownerId: string, model: string): Promise<boolean> {
-  return (await activeResources(query, ownerId)).some((row) => room(row) > 0 && matchesAny(jsonColumn<string[]>(row.models), model))
+/** What the owner's subscriptions that have not expired may cover, for the in-memory hint (plan-coverage.ts). */
+export async function coverageRows(query: Tx['query'], ownerId: string): Promise<CoverageRow[]> {
+  const rows = await query(
+    `SELECT sr.models, sr."limit", sr.used, sr.reserved, s.starts_at, s.expires_at
+       FROM subscription_resources sr JOIN subscriptions s ON s.id = sr.subscription_id
+      WHERE s.owner_id = ? AND CAST(s.status AS TEXT) = 'active' AND s.expires_at > ?`,
+    [ownerId, at(new Date())],
+  )
+  return rows.map((row) => ({
+    models: jsonColumn<string[]>(row.models),
+    startsAt: toDate(row.starts_at).getTime(),
+    expiresAt: toDate(row.expires_at).getTime(),
+    hasRoom: room(row) > 0,
+  }))
 }
 
 /** The first active subscription (earliest expiry) with room on a resource covering the model. */

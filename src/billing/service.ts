@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 
 import { createAllowances, type AllowanceCharge } from './allowances'
-import { expiredReservations, nothingHeld, NoFunds, planMayCover, PlanRateLimited, priceOf, reserve, settle, settleInterrupted, walletEstimate, type Bill, type Hold, type Outcome, type ReserveInput } from './holds'
+import { coverageRows, expiredReservations, nothingHeld, NoFunds, PlanRateLimited, priceOf, reserve, settle, settleInterrupted, walletEstimate, type Bill, type Hold, type Outcome, type ReserveInput } from './holds'
+import { createPlanCoverage } from './plan-coverage'
 import { isFree } from './pricing'
 import { at, insertRows, type Row, type SqlRunner } from './sql'
 
@@ -70,6 +71,7 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
   const inFlight = new Map<string, { hold: Hold; progress: Progress }>()
   const onError = options.onError ?? (() => undefined)
   const allowances = createAllowances(runner, { leaseMs: options.leaseMs })
+  const coverage = createPlanCoverage((ownerId) => coverageRows(runner.query, ownerId))
 
   /**
    * Reservations that arrive together share one transaction (a group commit): one BEGIN/COMMIT
@@ -109,13 +111,15 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
    * has room; streams and plan requests get a reservation row of their own.
    */
   async function reserveFor({ stream, ...input }: RequestToReserve, progress: Progress): Promise<Hold> {
-    if (!stream && !(await planMayCover(runner.query, input.ownerId, input.model))) {
+    if (!stream && !(await coverage.mayCover(input.ownerId, input.model))) {
       return isFree(input.prices) ? nothingHeld(input) : allowances.hold(input, walletEstimate(input))
     }
     const hold = await new Promise<Hold>((resolve, reject) => {
       waiting.push({ input: { ...input, leaseUntil: new Date(Date.now() + options.leaseMs) }, resolve, reject })
       if (!draining) void drain()
     })
+    // The hint said a plan might take it and none had room: read the owner's plans afresh.
+    if (!stream && hold.target.kind !== 'plan') coverage.forget(input.ownerId)
     if (hold.recorded) inFlight.set(hold.requestId, { hold, progress })
     return hold
   }
@@ -181,6 +185,8 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
     heartbeat,
     reconcile,
     inFlightCount: () => inFlight.size,
+    /** A subscription changed (here or on another instance): plans are read afresh. */
+    forgetPlanCoverage: () => coverage.forget(),
     /** Renews leases a few times per lease and reconciles once per lease. */
     start() {
       const guard = (work: () => Promise<unknown>) => () => {

@@ -181,6 +181,9 @@ export const bool = (value: unknown): boolean => value === true || value === 1 |
 /** Numbers come back as strings from Postgres `numeric` columns. */
 export const num = (value: unknown): number => (value == null ? 0 : Number(value))
 
+/** A timestamp column: a Date from Postgres, ISO text from SQLite. */
+export const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)))
+
 /** A json column: text on SQLite, already parsed from Postgres' jsonb. */
 export const jsonColumn = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T
 

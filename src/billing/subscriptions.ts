@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 
 import { unitsText } from '../lib/units'
+import { announceSubscriptionChange } from './plan-coverage'
 import { available, lockWallet, postEntry, splitCharge, type Bucket } from './ledger'
 import {
   acceptsSync,
@@ -23,7 +24,7 @@ import {
   type SubscriptionStatus,
 } from './plans'
 import type { Meter } from './pricing'
-import { at, bool, jsonColumn, num, placeholders, type Row, type Tx } from './sql'
+import { at, bool, num, placeholders, toDate, type Row, type Tx } from './sql'
 
 export type SubscriptionSource = 'purchase' | 'registration' | 'trial' | 'code' | 'recharge-card' | 'staff'
 
@@ -54,7 +55,6 @@ export class InsufficientFunds extends Error {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Timestamps come back as Date from Postgres and as ISO text from SQLite. */
-const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)))
 
 
 const nullableNum = (value: unknown): number | null => (value == null ? null : num(value))
@@ -103,7 +103,9 @@ export async function readPlan(tx: Tx, planId: string): Promise<PlanRow | undefi
   }
 }
 
+/** Every grant, renewal and sync passes here, so the relay's plan hints learn of it (plan-coverage.ts). */
 async function insertGrants(tx: Tx, subscription: Pick<SubscriptionRef, 'id' | 'ownerId'>, grants: Grant[], now: Date) {
+  announceSubscriptionChange()
   for (const grant of grants) {
     await tx.query(
       `INSERT INTO subscription_resources (id, owner_id, subscription_id, plan_resource_id, name, models, meter, "limit", used, reserved, created_at, updated_at)
@@ -319,6 +321,7 @@ export async function resetSubscriptionCounters(tx: Tx, subscriptionId: string, 
   const [row] = await tx.query(`SELECT id, owner_id, status, expires_at FROM subscriptions WHERE id = ?${tx.forUpdate}`, [subscriptionId])
   if (!row) return
   const subscription = toSubscription(row)
+  announceSubscriptionChange()
   await tx.query('UPDATE subscription_resources SET used = 0, updated_at = ? WHERE subscription_id = ?', [at(now), subscriptionId])
   const status = statusAfterReset(subscription.status, subscription.expiresAt, now)
   if (status !== subscription.status) await tx.query('UPDATE subscriptions SET status = ?, updated_at = ? WHERE id = ?', [status, at(now), subscriptionId])

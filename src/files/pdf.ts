@@ -1,9 +1,27 @@
-import { PasswordException, PDFParse } from 'pdf-parse'
-
 import { FileRejected, unreadable } from './errors'
+
+/**
+ * pdf.js's legacy build (the one pdf-parse runs) installs core-js polyfills when it loads, among
+ * them a JSON.parse wrapper that every JSON body the relay reads would then pass through. So it is
+ * loaded with the first PDF, not with the server, and the native JSON.parse is put back: nothing
+ * here uses the wrapper's addition (the source text given to revivers).
+ */
+let loading: Promise<typeof import('pdf-parse')> | undefined
+function pdfParse() {
+  loading ??= (async () => {
+    const nativeParse = JSON.parse
+    try {
+      return await import('pdf-parse')
+    } finally {
+      JSON.parse = nativeParse
+    }
+  })()
+  return loading
+}
 
 /** The text layer of every page, with pdf-parse's page markers (`-- 1 of 3 --`) kept for reference. */
 export async function readPdf(data: Uint8Array, name: string): Promise<string> {
+  const { PasswordException, PDFParse } = await pdfParse()
   // pdf.js takes ownership of the bytes it is given, so it gets a copy.
   const parser = new PDFParse({ data: new Uint8Array(data), verbosity: 0 })
   let text: string

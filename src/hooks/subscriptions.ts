@@ -1,5 +1,6 @@
 import { ValidationError, type CollectionAfterChangeHook, type CollectionBeforeChangeHook, type CollectionBeforeDeleteHook, type PayloadRequest } from 'payload'
 
+import { announceSubscriptionChange } from '../billing/plan-coverage'
 import { statusAfterExpiryEdit, statusAfterReset, termsOf, type SubscriptionStatus } from '../billing/plans'
 import { inRequestTransaction } from '../db/request-transaction'
 import { applyPlanResources, readPlan, resetSubscriptionCounters, syncPlan, syncPlanResource } from '../billing/subscriptions'
@@ -58,8 +59,12 @@ export const subscriptionTermsBeforeChange: CollectionBeforeChangeHook<Subscript
   return data
 }
 
-/** A new subscription, or one moved to another plan, gets the plan's resources; "reset counters" resets them. */
+/**
+ * A new subscription, or one moved to another plan, gets the plan's resources; "reset counters"
+ * resets them. Any edit (status, dates) may change what the customer's plans cover.
+ */
 export const subscriptionResourcesAfterChange: CollectionAfterChangeHook<Subscription> = async ({ data, doc, operation, previousDoc, req }) => {
+  announceSubscriptionChange()
   const planId = relationId(doc.plan)
   const planChanged = planId && (operation === 'create' || planId !== relationId(previousDoc?.plan))
   const reset = operation === 'update' && data?.resetCounters === true

@@ -1,22 +1,14 @@
 import { EventEmitter } from 'node:events'
 
+import { announceNowAndAfterCommit } from '../lib/announce'
 import { buildCatalog, EMPTY_CATALOG, type Catalog, type CatalogRows } from './catalog'
 
 /** Collection hooks announce catalog changes here; the relay's store listens. */
 export const catalogEvents = new EventEmitter()
 export const CATALOG_CHANGED = 'changed'
 
-/**
- * Changes are made inside transactions, and nothing runs after their commit, so a rebuild started
- * at once could read the rows as they were before the change (on Postgres, from another pooled
- * connection). The change is announced at once and again after the commit has certainly
- * happened; the store coalesces the rebuilds.
- */
-const ANNOUNCE_AGAIN_MS = [300, 1500]
-
 export function announceCatalogChange(source: string) {
-  catalogEvents.emit(CATALOG_CHANGED, source)
-  for (const delay of ANNOUNCE_AGAIN_MS) setTimeout(() => catalogEvents.emit(CATALOG_CHANGED, source), delay).unref()
+  announceNowAndAfterCommit(() => catalogEvents.emit(CATALOG_CHANGED, source))
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis'
 import type { Payload } from 'payload'
 
 import type { AppConfig } from '../config/env'
+import { SUBSCRIPTIONS_CHANGED, subscriptionEvents } from '../billing/plan-coverage'
 import { FREE } from '../billing/pricing'
 import { createBilling } from '../billing/service'
 import { sqlRunnerOf } from '../billing/sql'
@@ -20,6 +21,7 @@ import type { BillingPort } from './charging'
 import { RelayError } from './errors'
 
 export const CATALOG_CHANNEL = 'modelgate:catalog-changed'
+export const SUBSCRIPTIONS_CHANNEL = 'modelgate:subscriptions-changed'
 const DISABLED_KEY_HOLD_MS = 10 * 60_000
 
 /** The usage log row of a relay request, in the table's own column names. */
@@ -78,26 +80,36 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
   const store = createCatalogStore(catalogLoader(payload, secrets), { onError: logError('catalog rebuild failed') })
   await store.refresh()
 
+  const coolDowns = createCoolDowns()
+  const billing = billingOf(payload, config, logError('billing timer failed'))
+
+  // Each change is applied here and published for the other instances, which apply it on receipt.
   const instance = randomUUID()
+  const onCatalogChange = () => {
+    store.invalidate()
+    loadSettings().catch(logError('billing settings not reloaded'))
+  }
+  const onSubscriptionsChange = () => billing?.forgetPlanCoverage()
+  const applied: Record<string, () => void> = { [CATALOG_CHANNEL]: onCatalogChange, [SUBSCRIPTIONS_CHANNEL]: onSubscriptionsChange }
   let subscriber: Redis | null = null
   if (redis) {
     await ensureConnected(redis)
     subscriber = redis.duplicate()
     await ensureConnected(subscriber)
-    await subscriber.subscribe(CATALOG_CHANNEL)
-    subscriber.on('message', (_channel, from) => {
-      if (from !== instance) store.invalidate()
+    await subscriber.subscribe(CATALOG_CHANNEL, SUBSCRIPTIONS_CHANNEL)
+    subscriber.on('message', (channel, from) => {
+      if (from !== instance) applied[channel]?.()
     })
   }
-  const onChange = () => {
-    store.invalidate()
-    loadSettings().catch(logError('billing settings not reloaded'))
-    redis?.publish(CATALOG_CHANNEL, instance).catch(logError('catalog change not published'))
+  const announced = (channel: string) => () => {
+    applied[channel]!()
+    redis?.publish(channel, instance).catch(logError(`${channel} not published`))
   }
+  const onChange = announced(CATALOG_CHANNEL)
+  const onSubscriptions = announced(SUBSCRIPTIONS_CHANNEL)
   catalogEvents.on(CATALOG_CHANGED, onChange)
+  subscriptionEvents.on(SUBSCRIPTIONS_CHANGED, onSubscriptions)
 
-  const coolDowns = createCoolDowns()
-  const billing = billingOf(payload, config, logError('billing timer failed'))
   const writeUsage = async (records: UsageRecord[]) => {
     if (!billing) return
     await billing.settleBatch(
@@ -165,6 +177,7 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
     billing,
     async close() {
       catalogEvents.off(CATALOG_CHANGED, onChange)
+      subscriptionEvents.off(SUBSCRIPTIONS_CHANGED, onSubscriptions)
       await store.close()
       await billing?.stop()
       await usage.close()

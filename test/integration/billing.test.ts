@@ -7,7 +7,8 @@ import { findWallet, ledgerTotals, postEntry } from '../../src/billing/ledger'
 import { num, sqlRunnerOf, type SqlRunner } from '../../src/billing/sql'
 import { grantPlan } from '../../src/billing/subscriptions'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
-import { catalogSettled, startTestServer, type TestServer } from '../helpers/server'
+import { rest } from '../helpers/rest'
+import { ADMIN_EMAIL, ADMIN_PASSWORD, catalogSettled, signIn, startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * Charging through the relay, driven by the official `openai` client: reservations before the
@@ -25,11 +26,12 @@ async function platformWith(name: string, providerKey: string) {
 }
 
 async function customer() {
-  const user = await server.payload.create({ collection: 'users', data: { email: `c-${randomUUID()}@billing.test`, password: 'billing-password-1' } })
+  const email = `c-${randomUUID()}@billing.test`
+  const user = await server.payload.create({ collection: 'users', data: { email, password: 'billing-password-1', _verified: true } as never })
   const key = await server.payload.create({ collection: 'api-keys', data: { name: 'k', owner: user.id, status: 'active' } })
   await catalogSettled(server)
   const client = new OpenAI({ apiKey: (key as unknown as { key: string }).key, baseURL: `${server.baseUrl}/v1`, maxRetries: 0 })
-  return { id: user.id, client }
+  return { id: user.id, email, client }
 }
 
 const topUp = (ownerId: string, amount: number, bucket: 'cash' | 'gift' = 'cash') =>
@@ -209,6 +211,36 @@ describe('plans', () => {
     await topUp(id, 1_000)
     await client.chat.completions.create({ model: 'plan-c', messages: hi })
     expect((await settledWallet(id)).cash).toBe(0)
+  })
+
+  it('a plan given after wallet requests covers the very next request: given by staff in the admin, or redeemed', async () => {
+    const admin = await signIn(server.baseUrl, 'admins', ADMIN_EMAIL, ADMIN_PASSWORD)
+    const planResource = await server.payload.create({ collection: 'plan-resources', data: { name: 'r', models: ['plan-*'], meter: 'requests', limit: 5 } })
+    const plan = await server.payload.create({
+      collection: 'plans',
+      data: { name: `Plan ${randomUUID()}`, resources: [planResource.id], periodUnit: 'months', periodLength: 1, quantityMultiplier: 1 },
+    })
+    const billedTo = async (id: string) => (await logsOf(id)).filter((l) => l.status === 'success').map((l) => l.billedTo)
+    const staffGives = async (ownerId: string) => {
+      const res = await rest(server.baseUrl, '/api/subscriptions', { method: 'POST', token: admin.token, body: JSON.stringify({ owner: ownerId, plan: plan.id }) })
+      expect(res.status).toBe(201)
+    }
+    const customerRedeems = async (ownerId: string, headers: Record<string, string>) => {
+      const codes = await rest(server.baseUrl, '/api/redemption-codes/generate', { method: 'POST', headers: admin.headers, body: JSON.stringify({ count: 1, kind: 'plan', plan: plan.id }) })
+      const redeemed = await rest(server.baseUrl, '/api/redeem', { method: 'POST', headers, body: JSON.stringify({ code: codes.body.codes[0] }) })
+      expect(redeemed.status).toBe(200)
+    }
+    for (const give of ['staff', 'code'] as const) {
+      const { id, client, email } = await customer()
+      await topUp(id, 10_000)
+      // The relay learns here that no plan of this customer covers the model.
+      await client.chat.completions.create({ model: 'plan-d', messages: hi })
+      if (give === 'staff') await staffGives(id)
+      else await customerRedeems(id, (await signIn(server.baseUrl, 'users', email, 'billing-password-1')).headers)
+      await client.chat.completions.create({ model: 'plan-d', messages: hi })
+      expect(await billedTo(id)).toEqual(['wallet', 'subscription'])
+      expect((await settledWallet(id)).cash).toBe(10_000 - 1000)
+    }
   })
 
   it('counts tokens with the model multipliers against a token plan', async () => {

@@ -130,6 +130,35 @@ suite('catalog changes reach every instance through Redis', () => {
     expect(res.body.choices[0].message.content).toContain('Ping')
   })
 
+  it('a plan given through A covers B’s very next request', async () => {
+    const chatOnB = () =>
+      rest(b!.baseUrl, '/v1/chat/completions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ model: DEMO_MODEL_NAME, messages: [{ role: 'user', content: 'Ping' }] }),
+      })
+    // B has just served this customer with no plan, and remembers that.
+    expect((await chatOnB()).status).toBe(200)
+    const resource = await rest(a!.baseUrl, '/api/plan-resources', {
+      method: 'POST',
+      token: adminToken,
+      body: JSON.stringify({ name: 'Demo requests', models: [DEMO_MODEL_NAME], meter: 'requests', limit: 5 }),
+    })
+    const plan = await rest(a!.baseUrl, '/api/plans', {
+      method: 'POST',
+      token: adminToken,
+      body: JSON.stringify({ name: 'Sync plan', resources: [resource.body.doc.id], periodUnit: 'months', periodLength: 1, price: 0 }),
+    })
+    const customerId = (await rest(a!.baseUrl, '/api/users/me', { token: customerToken })).body.user.id
+    const given = await rest(a!.baseUrl, '/api/subscriptions', { method: 'POST', token: adminToken, body: JSON.stringify({ owner: customerId, plan: plan.body.doc.id }) })
+    expect(given.status).toBe(201)
+
+    expect((await chatOnB()).status).toBe(200)
+    const remaining = async () => (await rest(a!.baseUrl, '/api/me/billing', { token: customerToken })).body.subscriptions?.[0]?.resources?.[0]?.remaining
+    // B settles in batches, about once a second.
+    expect(await waitFor(async () => (await remaining()) === 4, { timeoutMs: 3_000 })).not.toBeNull()
+  })
+
   it('a model created through A appears in B’s model list and is served by B', async () => {
     const demo = await rest(a!.baseUrl, `/api/platforms?where[name][equals]=${DEMO_PLATFORM_NAME}`, { token: adminToken })
     const demoId = demo.body.docs[0].id as string

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+
 import { describe, expect, it } from '@jest/globals'
 
 import { FileRejected } from '../../src/files/errors'
@@ -18,6 +21,19 @@ describe('documents', () => {
     expect(result.text.indexOf('Quarterly')).toBeLessThan(result.text.indexOf('Second'))
     expect(result.tokens).toBeGreaterThan(5)
   })
+
+  it('leaves JSON.parse native once a PDF was read, for every relay request uses it', async () => {
+    // pdf.js polyfills JSON.parse as it loads, in a plain Node process (Jest's sandbox hides it).
+    // (core-js also dresses its functions up as native code, so identity is what tells.)
+    const script = `
+      const native = JSON.parse
+      const { readPdf } = await import('./src/files/pdf.ts')
+      const { pdfSample } = await import('./test/helpers/file-samples.ts')
+      const text = await readPdf(await pdfSample(['Polyfills']), 'p.pdf')
+      console.log(JSON.stringify({ text, native: JSON.parse === native }))`
+    const { stdout } = await promisify(execFile)('node', ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 })
+    expect(JSON.parse(stdout)).toMatchObject({ text: expect.stringContaining('Polyfills'), native: true })
+  }, 60_000)
 
   it('reads a Word document', async () => {
     const result = await extractFile(file('letter.docx', await docxSample(['Dear customer,', 'Your order & invoice <42> shipped.'])))

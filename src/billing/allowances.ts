@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 
-import { NoFunds, usageEntries, walletBill, type Bill, type Hold } from './holds'
-import { available, entryRow, lockWallet, splitCharge, type Balances } from './ledger'
-import type { Price } from './pricing'
-import { at, insertRows, num, type Row, type SqlRunner, type Tx } from './sql'
+import { NoFunds, type Hold } from './holds'
+import { available, lockWallet } from './ledger'
+import type { AllowanceSettled, AllowanceSettlement, SettlementItem } from './settlement'
+import { at, type SqlRunner } from './sql'
 
 /**
  * Allowances: money this server sets aside on a customer's wallet for many short requests at once.
@@ -34,7 +34,8 @@ type Allowance = {
   releasing: boolean
 }
 
-export type AllowanceCharge = { hold: Hold & { target: { kind: 'wallet'; allowanceId?: string } }; price: Price; usageLogId: string }
+/** The allowance a hold was taken from, if any. */
+export const onAllowance = (hold: Hold | undefined): string | undefined => (hold?.target.kind === 'wallet' ? hold.target.allowanceId : undefined)
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0)
 
@@ -120,78 +121,44 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
   }
 
   /**
-   * Charges requests held on allowances, in the caller's transaction: per wallet one read and one
-   * update, one ledger entry per bucket a charge touched. An allowance left with nothing in flight
-   * goes back to the wallet. Returns the bills (in the order given) and what to do with memory
-   * once the transaction committed, or failed.
+   * Groups the batch's requests held on allowances by allowance, and decides which allowances this
+   * settlement leaves with nothing in flight: those are released (no new hold is taken from them
+   * from now on). Returns the groups for the transaction (settlement.ts) and what to do with memory
+   * once it committed, or failed.
    */
-  async function settle(tx: Tx, charges: AllowanceCharge[]): Promise<{ bills: Bill[]; committed: () => void; failed: () => void }> {
-    const bills: Bill[] = new Array(charges.length)
-    const entries: Row[] = []
-    const after: (() => void)[] = []
-    const releasing: Allowance[] = []
-    const groups = new Map<string, number[]>()
-    charges.forEach((charge, i) => {
-      const id = charge.hold.target.allowanceId!
-      groups.set(id, [...(groups.get(id) ?? []), i])
+  function prepare(items: SettlementItem[]): { groups: AllowanceSettlement[]; committed: (settled: AllowanceSettled[]) => void; failed: () => void } {
+    const byAllowance = new Map<string, number[]>()
+    items.forEach(({ hold }, i) => {
+      const id = onAllowance(hold)
+      if (id) byAllowance.set(id, [...(byAllowance.get(id) ?? []), i])
     })
-    const when = new Date()
-    const now = at(when)
-    for (const [id, indexes] of groups) {
+    const groups: AllowanceSettlement[] = []
+    const settling: { allowance: Allowance; holds: number }[] = []
+    for (const [id, indexes] of byAllowance) {
       const allowance = byId.get(id)!
-      const wallet = await lockWallet(tx, allowance.ownerId)
-      const [row] = await tx.query('SELECT amount FROM reservations WHERE request_id = ?', [id])
-      let backed = row ? num(row.amount) : 0
-      const state: Balances = { ...wallet }
-      let taken = 0
-      for (const i of indexes) {
-        const { hold, price, usageLogId } = charges[i]!
-        const held = Math.min(hold.amount, backed)
-        const split = splitCharge(state, price.charge, held)
-        bills[i] = walletBill(price, split)
-        const fromAllowance = Math.min(bills[i]!.charge, held)
-        backed -= fromAllowance
-        taken += fromAllowance
-        state.reserved -= fromAllowance
-        for (const entry of usageEntries(hold, split, usageLogId)) {
-          state[entry.bucket] += entry.amount
-          entries.push(entryRow(wallet.id, entry, state[entry.bucket], when))
-        }
-      }
-      const settledHolds = sum(indexes.map((i) => charges[i]!.hold.amount))
-      // No row: reconciliation released it while this server stalled past its lease.
-      const lost = row === undefined
-      const idle = !lost && allowance.held === settledHolds && byOwner.get(allowance.ownerId) === allowance
-      if (idle) {
-        allowance.releasing = true
-        releasing.push(allowance)
-        await tx.query('DELETE FROM reservations WHERE request_id = ?', [id])
-      } else if (!lost) {
-        await tx.query('UPDATE reservations SET amount = amount - ?, updated_at = ? WHERE request_id = ?', [taken, now, id])
-      }
-      const released = taken + (idle ? backed : 0)
-      await tx.query('UPDATE wallets SET gift = ?, cash = ?, credit = ?, reserved = reserved - ?, updated_at = ? WHERE id = ?', [
-        state.gift,
-        state.cash,
-        state.credit,
-        released,
-        now,
-        wallet.id,
-      ])
-      after.push(() => {
-        allowance.amount -= taken
-        allowance.held -= settledHolds
-        if (lost && byOwner.get(allowance.ownerId) === allowance) byOwner.delete(allowance.ownerId)
-        if (idle || (allowance.held === 0 && byOwner.get(allowance.ownerId) !== allowance)) forget(allowance)
-      })
+      const holds = sum(indexes.map((i) => items[i]!.hold!.amount))
+      const release = allowance.held === holds && byOwner.get(allowance.ownerId) === allowance
+      if (release) allowance.releasing = true
+      groups.push({ allowanceId: id, ownerId: allowance.ownerId, release, items: indexes })
+      settling.push({ allowance, holds })
     }
-    await insertRows(tx, 'ledger_entries', entries)
-    return { bills, committed: () => after.forEach((apply) => apply()), failed: () => releasing.forEach((allowance) => (allowance.releasing = false)) }
+    return {
+      groups,
+      committed: (settled) =>
+        settled.forEach(({ taken, lost }, n) => {
+          const { allowance, holds } = settling[n]!
+          allowance.amount -= taken
+          allowance.held -= holds
+          if (lost && byOwner.get(allowance.ownerId) === allowance) byOwner.delete(allowance.ownerId)
+          if (groups[n]!.release || (allowance.held === 0 && byOwner.get(allowance.ownerId) !== allowance)) forget(allowance)
+        }),
+      failed: () => settling.forEach(({ allowance }) => (allowance.releasing = false)),
+    }
   }
 
   return {
     hold,
-    settle,
+    prepare,
     serial,
     /** The reservation rows this server's allowances hold (renewed with its leases). */
     ids: () => [...byId.keys()],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 
 import type { LEDGER_BUCKETS, LEDGER_KINDS } from '../collections/LedgerEntries'
+import { timeOrderedId } from '../lib/ids'
 import { announceCatalogChange } from '../relay/catalog-store'
 import { at, insertRows, num, type Row, type Tx } from './sql'
 import { refreshTier } from './tiers'
@@ -91,7 +92,7 @@ export async function findWallet(query: Tx['query'], ownerId: string): Promise<W
 /** A ledger row as stored (snake_case columns), for one insert or a multi-row one. */
 export function entryRow(walletId: string, entry: EntryInput, balanceAfter: number, when = new Date()): Row {
   return {
-    id: randomUUID(),
+    id: timeOrderedId(),
     owner_id: entry.ownerId,
     wallet_id: walletId,
     kind: entry.kind,

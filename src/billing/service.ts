@@ -1,34 +1,18 @@
-import { randomUUID } from 'node:crypto'
-
-import { createAllowances, type AllowanceCharge } from './allowances'
-import { coverageRows, expiredReservations, nothingHeld, NoFunds, PlanRateLimited, priceOf, reserve, settle, settleInterrupted, walletEstimate, type Bill, type Hold, type Outcome, type ReserveInput } from './holds'
+import { timeOrderedId } from '../lib/ids'
+import { createAllowances } from './allowances'
+import { coverageRows, expiredReservations, nothingHeld, NoFunds, PlanRateLimited, reserve, settleInterrupted, walletEstimate, type Hold, type ReserveInput } from './holds'
 import { createPlanCoverage } from './plan-coverage'
 import { isFree } from './pricing'
-import { at, insertRows, type Row, type SqlRunner } from './sql'
+import { billColumns, type AllowanceSettled, type SettlementItem } from './settlement'
+import { settlementWriter } from './settlement-writer'
+import { at, insertRows, type SqlRunner } from './sql'
 
-export type Settlement = {
-  hold?: Hold
-  outcome: Outcome
-  /** The usage log row (snake_case columns) without id and billing columns. */
-  row: Row
-}
+export type Settlement = Omit<SettlementItem, 'id'>
 
 export type Progress = () => { charge: number; units: number }
 
 /** Streams deliver as they go, so each gets a reservation row a crash can be charged from. */
 export type RequestToReserve = Omit<ReserveInput, 'leaseUntil'> & { stream: boolean }
-
-function billColumns(bill: Bill): Row {
-  return {
-    billed_to: bill.billedTo,
-    subscription_id: bill.subscriptionId ?? null,
-    plan_units: bill.planUnits,
-    charge: bill.charge,
-    cost: bill.cost,
-    margin: bill.margin,
-    shortfall: bill.shortfall,
-  }
-}
 
 /**
  * Settles every reservation whose lease ran out (its process died) for what it had delivered, with
@@ -38,7 +22,7 @@ export async function reconcileReservations(runner: SqlRunner, now = new Date(),
   const expired = (await expiredReservations(runner.query, now)).filter((item) => !ownedHere(item.hold.requestId))
   for (const item of expired) {
     await runner.transaction(async (tx) => {
-      const id = randomUUID()
+      const id = timeOrderedId()
       const bill = await settleInterrupted(tx, item, id)
       // An allowance delivered nothing of its own: its requests' charges were settled as they ended.
       if (item.allowance) return
@@ -71,6 +55,7 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
   const inFlight = new Map<string, { hold: Hold; progress: Progress }>()
   const onError = options.onError ?? (() => undefined)
   const allowances = createAllowances(runner, { leaseMs: options.leaseMs })
+  const writer = settlementWriter(runner)
   const coverage = createPlanCoverage((ownerId) => coverageRows(runner.query, ownerId))
 
   /**
@@ -124,31 +109,23 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
     return hold
   }
 
-  const onAllowance = (hold: Hold | undefined): hold is AllowanceCharge['hold'] => hold?.target.kind === 'wallet' && hold.target.allowanceId !== undefined
-
-  async function settleBatch(items: Settlement[]): Promise<void> {
-    const ids = items.map(() => randomUUID())
-    const pooled = items.flatMap(({ hold, outcome }, i) => (onAllowance(hold) ? [{ index: i, charge: { hold, price: priceOf(outcome), usageLogId: ids[i]! } }] : []))
+  /**
+   * One transaction per batch, on the settlement writer (a thread of its own on SQLite); the
+   * allowances' memory follows once it committed. Runs through the allowances' `serial`, so no
+   * allowance grows while its settlement is being written.
+   */
+  async function settleBatch(settlements: Settlement[], lastUse: [string, string][] = []): Promise<void> {
+    const items = settlements.map((settlement) => ({ id: timeOrderedId(), ...settlement }))
     await allowances.serial(async () => {
-      let memory: { committed: () => void; failed: () => void } | undefined
+      const memory = allowances.prepare(items)
+      let settled: AllowanceSettled[]
       try {
-        await runner.transaction(async (tx) => {
-          const bills = new Map<number, Bill>()
-          const onAllowances = await allowances.settle(tx, pooled.map((p) => p.charge))
-          memory = onAllowances
-          pooled.forEach((p, n) => bills.set(p.index, onAllowances.bills[n]!))
-          const rows: Row[] = []
-          for (const [i, item] of items.entries()) {
-            const bill = bills.get(i) ?? (item.hold ? await settle(tx, item.hold, item.outcome, ids[i]!) : undefined)
-            rows.push({ id: ids[i], ...item.row, ...(bill ? billColumns(bill) : {}), prices: item.hold ? item.outcome.prices : null })
-          }
-          await insertRows(tx, 'usage_logs', rows)
-        })
+        settled = await writer.write({ items, allowances: memory.groups, lastUse })
       } catch (error) {
-        memory?.failed()
+        memory.failed()
         throw error
       }
-      memory?.committed()
+      memory.committed(settled)
     })
     for (const item of items) if (item.hold) inFlight.delete(item.hold.requestId)
   }
@@ -201,6 +178,8 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
       timers = []
       await running
     },
+    /** Closes the settlement writer, after the last batch (the usage buffer's close) was settled. */
+    close: () => writer.close(),
   }
 }
 

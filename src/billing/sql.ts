@@ -25,6 +25,8 @@ export type Tx = {
  */
 export type SqlRunner = {
   dialect: Dialect
+  /** SQLite's database file, for a thread that opens a connection of its own (settlement-writer.ts). */
+  file?: string
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>
   /** Reads outside a transaction; every write goes through `transaction`. */
   query: Query
@@ -59,14 +61,22 @@ function sqlitePath(url: string): string {
  */
 const STATEMENTS_KEPT = 500
 
-export function sqliteRunner(url: string): SqlRunner {
+/** How long a transaction waits for another connection (the settlement thread, Payload's, another process) to let go. */
+const BUSY_WAIT_MS = 10_000
+
+const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/i.test(String((error as { code?: string })?.code ?? '') + (error as Error)?.message)
+
+export function sqliteRunner(url: string, { checkpoints: checkpointing = true } = {}): SqlRunner {
   const path = sqlitePath(url)
   const db = new Database(path)
   // WAL with synchronous=NORMAL: a commit survives the process being killed (the crash that
   // reservations are built for) without an fsync per request; only an OS crash or power loss can
   // take back the last commits. Checkpoints run on a thread of their own (sqlite-checkpoints.ts).
-  db.exec('PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;')
-  const checkpoints = startCheckpoints(path)
+  // Statements wait for locks as SQLite does (asleep, blocking the thread); beginning a
+  // transaction does not: while another connection writes, BEGIN is tried again on a timer, so the
+  // event loop serves requests meanwhile (see `begin`).
+  db.exec(`PRAGMA busy_timeout = ${BUSY_WAIT_MS}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;`)
+  const checkpoints = checkpointing ? startCheckpoints(path) : undefined
   const statements = new Map<string, Database.Statement>()
   const statement = (text: string) => {
     let prepared = statements.get(text)
@@ -86,13 +96,29 @@ export function sqliteRunner(url: string): SqlRunner {
   }
   // libsql runs statements synchronously; the promises keep the runner's shape shared with Postgres.
   const query: Query = async (text, params) => run(text, params)
+  const begin = async () => {
+    const giveUp = Date.now() + BUSY_WAIT_MS
+    for (let pause = 1; ; pause = Math.min(2 * pause, 20)) {
+      try {
+        statement('PRAGMA busy_timeout = 0').run()
+        db.exec('BEGIN IMMEDIATE')
+        return
+      } catch (error) {
+        if (!isBusy(error) || Date.now() > giveUp) throw error
+      } finally {
+        statement(`PRAGMA busy_timeout = ${BUSY_WAIT_MS}`).run()
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause))
+    }
+  }
   let queue: Promise<unknown> = Promise.resolve()
   return {
     dialect: 'sqlite',
+    file: path,
     query,
     transaction(work) {
       const next = queue.then(async () => {
-        db.exec('BEGIN IMMEDIATE')
+        await begin()
         try {
           const result = await work({ query, forUpdate: '' })
           db.exec('COMMIT')
@@ -113,7 +139,7 @@ export function sqliteRunner(url: string): SqlRunner {
       await queue
       statements.clear()
       db.close()
-      await checkpoints.stop()
+      await checkpoints?.stop()
     },
   }
 }

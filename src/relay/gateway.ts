@@ -112,20 +112,16 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
 
   const writeUsage = async (records: UsageRecord[]) => {
     if (!billing) return
+    // Chat-app sessions use no key (an empty id).
+    const lastUse = new Map(records.filter((r) => r.apiKeyId).map((r) => [r.apiKeyId, r.at.toISOString()]))
     await billing.settleBatch(
       records.map((r) => ({
         hold: r.bill?.hold,
         outcome: { usage: r.bill?.usage ?? null, prices: r.bill?.prices ?? FREE, tierMultiplier: r.bill?.tierMultiplier ?? 1 },
         row: usageRow(r),
       })),
+      [...lastUse],
     )
-    // Straight to the table: a key's last use is bookkeeping, not a catalog change (no hooks, no
-    // audit). Chat-app sessions use no key (an empty id).
-    const lastUse = new Map(records.filter((r) => r.apiKeyId).map((r) => [r.apiKeyId, r.at.toISOString()]))
-    if (lastUse.size === 0) return
-    await sqlRunnerOf(payload).transaction(async (tx) => {
-      for (const [id, at] of lastUse) await tx.query('UPDATE api_keys SET last_used_at = ? WHERE id = ?', [at, id])
-    })
   }
   const usage = createUsageBuffer(writeUsage, { onError: logError('usage write failed') })
   let reserveOutputTokens = 4096
@@ -181,6 +177,7 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
       await store.close()
       await billing?.stop()
       await usage.close()
+      await billing?.close()
       subscriber?.disconnect()
       await closeUpstreamPools()
     },

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 
 import { errors as undiciErrors } from 'undici'
 
 import { estimateUsage } from '../billing/pricing'
+import { timeOrderedId } from '../lib/ids'
 import { redactSecret } from '../lib/secrets'
 import { accountFrozen, apiKeyFromHeaders, assertModelAllowed, authenticate } from './auth'
 import { findModel, type Catalog, type CatalogApiKey, type CatalogModel } from './catalog'
@@ -143,7 +143,7 @@ export function createRelay(deps: RelayDeps) {
     send: (candidate: Candidate, signal: AbortSignal) => Promise<T>,
   ) {
     const started = Date.now()
-    const requestId = randomUUID()
+    const requestId = timeOrderedId()
     const { key, model } = await authorize(call, modelName)
     let charging: Charging | undefined
     const prices = model!.prices

@@ -58,6 +58,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  await billing?.close()
   await server?.close()
 })
 

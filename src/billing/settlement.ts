@@ -1,0 +1,115 @@
+import { priceOf, settle, usageEntries, walletBill, type Bill, type Hold, type Outcome } from './holds'
+import { entryRow, lockWallet, splitCharge, type Balances } from './ledger'
+import { at, insertRows, num, type Row, type Tx } from './sql'
+
+/**
+ * Settling a batch of finished requests, as plain data in and out, so it runs on whichever
+ * thread holds the connection (settlement-writer.ts): each request's charge, its usage log row
+ * (in the same transaction, so a log and its charge commit together) and the API keys' last use.
+ * What a settlement means for the allowances in memory is decided before (allowances.ts) and
+ * applied after the commit, from what this returns.
+ */
+
+export type SettlementItem = {
+  /** The usage log's id, also the ledger entries' reference. */
+  id: string
+  hold?: Hold
+  outcome: Outcome
+  /** The usage log row (snake_case columns) without id and billing columns. */
+  row: Row
+}
+
+/** The requests of one allowance in the batch, and whether its settlement gives the rest back. */
+export type AllowanceSettlement = { allowanceId: string; ownerId: string; release: boolean; items: number[] }
+
+export type SettlementBatch = {
+  items: SettlementItem[]
+  allowances: AllowanceSettlement[]
+  /** API key id → when it was last used (ISO). */
+  lastUse: [string, string][]
+}
+
+/** Per allowance: what was taken from it, and whether its row was gone (reconciled while this server stalled). */
+export type AllowanceSettled = { taken: number; lost: boolean }
+
+export function billColumns(bill: Bill): Row {
+  return {
+    billed_to: bill.billedTo,
+    subscription_id: bill.subscriptionId ?? null,
+    plan_units: bill.planUnits,
+    charge: bill.charge,
+    cost: bill.cost,
+    margin: bill.margin,
+    shortfall: bill.shortfall,
+  }
+}
+
+/**
+ * Charges requests held on allowances: per wallet one read and one update, one ledger entry per
+ * bucket a charge touched. A released allowance's row goes and the rest of its money back to the
+ * wallet. Fills `bills` at the requests' indexes.
+ */
+async function settleAllowances(tx: Tx, batch: SettlementBatch, bills: Map<number, Bill>): Promise<AllowanceSettled[]> {
+  const entries: Row[] = []
+  const settled: AllowanceSettled[] = []
+  const when = new Date()
+  const now = at(when)
+  for (const { allowanceId, ownerId, release, items } of batch.allowances) {
+    const wallet = await lockWallet(tx, ownerId)
+    const [row] = await tx.query('SELECT amount FROM reservations WHERE request_id = ?', [allowanceId])
+    let backed = row ? num(row.amount) : 0
+    const state: Balances = { ...wallet }
+    let taken = 0
+    for (const i of items) {
+      const { hold, outcome, id } = batch.items[i]!
+      const held = Math.min(hold!.amount, backed)
+      const price = priceOf(outcome)
+      const split = splitCharge(state, price.charge, held)
+      const bill = walletBill(price, split)
+      bills.set(i, bill)
+      const fromAllowance = Math.min(bill.charge, held)
+      backed -= fromAllowance
+      taken += fromAllowance
+      state.reserved -= fromAllowance
+      for (const entry of usageEntries(hold!, split, id)) {
+        state[entry.bucket] += entry.amount
+        entries.push(entryRow(wallet.id, entry, state[entry.bucket], when))
+      }
+    }
+    const lost = row === undefined
+    if (lost) {
+      // Reconciliation released it while this server stalled past its lease: nothing to give back.
+    } else if (release) {
+      await tx.query('DELETE FROM reservations WHERE request_id = ?', [allowanceId])
+    } else {
+      await tx.query('UPDATE reservations SET amount = amount - ?, updated_at = ? WHERE request_id = ?', [taken, now, allowanceId])
+    }
+    const released = taken + (release && !lost ? backed : 0)
+    await tx.query('UPDATE wallets SET gift = ?, cash = ?, credit = ?, reserved = reserved - ?, updated_at = ? WHERE id = ?', [
+      state.gift,
+      state.cash,
+      state.credit,
+      released,
+      now,
+      wallet.id,
+    ])
+    settled.push({ taken, lost })
+  }
+  await insertRows(tx, 'ledger_entries', entries)
+  return settled
+}
+
+/** The batch in the caller's transaction; returns what each allowance settled, in the batch's order. */
+export async function writeSettlement(tx: Tx, batch: SettlementBatch): Promise<AllowanceSettled[]> {
+  const bills = new Map<number, Bill>()
+  const settled = await settleAllowances(tx, batch, bills)
+  const rows: Row[] = []
+  for (const [i, item] of batch.items.entries()) {
+    const bill = bills.get(i) ?? (item.hold ? await settle(tx, item.hold, item.outcome, item.id) : undefined)
+    rows.push({ id: item.id, ...item.row, ...(bill ? billColumns(bill) : {}), prices: item.hold ? item.outcome.prices : null })
+  }
+  await insertRows(tx, 'usage_logs', rows)
+  // Straight to the table: a key's last use is bookkeeping, not a catalog change (no hooks, no audit).
+  for (const [id, usedAt] of batch.lastUse) await tx.query('UPDATE api_keys SET last_used_at = ? WHERE id = ?', [usedAt, id])
+  return settled
+}

@@ -55,6 +55,8 @@ const PLAN = {
     timeoutMs: 60_000,
   },
 }
+/** The V8 flags `npm start` gives the server (package.json), so the relay is measured as operators run it. */
+const SERVER_NODE_FLAGS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).match(/--max-semi-space-size=\d+/g) ?? []
 const TARGET_GOALS = { addedP99Ms: 1, ofBare: 0.6, timesPortkey: 5, streams: 512 }
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')
@@ -409,7 +411,7 @@ async function main() {
     children.push(bare)
     const relay = await startJsonChild(
       'relay',
-      [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', path.join(RESULTS, `relay-${stamp}.cpuprofiles`)] : []), '--import', 'tsx', 'bench/relay-server.ts'],
+      [...(PROFILE ? ['--cpu-prof', '--cpu-prof-dir', path.join(RESULTS, `relay-${stamp}.cpuprofiles`)] : []), ...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/relay-server.ts'],
       {
         cwd: ROOT,
         env: childEnv({ UPSTREAM_BASE_URL: `http://127.0.0.1:${mockPort}/v1`, BENCH_BILLING: BILLING }),

@@ -130,7 +130,10 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
     const byAllowance = new Map<string, number[]>()
     items.forEach(({ hold }, i) => {
       const id = onAllowance(hold)
-      if (id) byAllowance.set(id, [...(byAllowance.get(id) ?? []), i])
+      if (!id) return
+      const indexes = byAllowance.get(id)
+      if (indexes) indexes.push(i)
+      else byAllowance.set(id, [i])
     })
     const groups: AllowanceSettlement[] = []
     const settling: { allowance: Allowance; holds: number }[] = []

@@ -7,7 +7,18 @@ import { randomUUID } from 'node:crypto'
  * index for every row and make every batch write several times as much.
  */
 export function timeOrderedId(now = Date.now()): string {
-  const time = now.toString(16).padStart(12, '0')
   // A random (version 4) UUID with its version digit, at index 14, replaced.
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${randomUUID().slice(15)}`
+  return timePrefix(now) + randomUUID().slice(15)
+}
+
+let prefixMs = -1
+let prefix = ''
+/** `tttttttt-tttt-7`; many ids share a millisecond, so it is made once per millisecond. */
+function timePrefix(now: number): string {
+  if (now !== prefixMs) {
+    const time = now.toString(16).padStart(12, '0')
+    prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`
+    prefixMs = now
+  }
+  return prefix
 }

@@ -86,14 +86,28 @@ export function validateChatRequest(body: unknown): OpenAIRequest {
   return request
 }
 
+const KNOWN_KEYS = 10_000
+
 export function createRelay(deps: RelayDeps) {
-  const fingerprintOf = (call: RelayCall) => {
+  // A key's HMAC costs more than the rest of authenticating it, so keys that authenticated keep
+  // theirs (bounded; a key that fails is never kept, so junk cannot fill it). Whether the key is
+  // still valid is the catalog's answer every time.
+  const fingerprints = new Map<string, string>()
+  function keyOf(call: RelayCall) {
     const presented = apiKeyFromHeaders(call.headers)
-    return presented ? deps.fingerprint(presented) : undefined
+    if (!presented) return authenticate(deps.catalog(), undefined, call.ip)
+    const known = fingerprints.get(presented)
+    const fingerprint = known ?? deps.fingerprint(presented)
+    const key = authenticate(deps.catalog(), fingerprint, call.ip)
+    if (known === undefined) {
+      if (fingerprints.size >= KNOWN_KEYS) fingerprints.clear()
+      fingerprints.set(presented, fingerprint)
+    }
+    return key
   }
 
   async function authorize(call: RelayCall, modelName?: string) {
-    const key = call.key ?? authenticate(deps.catalog(), fingerprintOf(call), call.ip)
+    const key = call.key ?? keyOf(call)
     if (call.key?.frozen) throw accountFrozen(call.key)
     if (modelName === undefined) return { key, model: undefined }
     const model = findModel(deps.catalog(), modelName)

@@ -32,6 +32,8 @@ type Allowance = {
   held: number
   /** Set while its release commits; requests then grow a new one. */
   releasing: boolean
+  /** Set while it is being topped up ahead of need. */
+  growing?: boolean
 }
 
 /** The allowance a hold was taken from, if any. */
@@ -54,24 +56,31 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
     return allowance && !allowance.releasing ? allowance : undefined
   }
   const spare = (allowance: Allowance | undefined) => (allowance ? allowance.amount - allowance.held : 0)
+  const runningLow = (allowance: Allowance) => 2 * spare(allowance) < allowance.amount
   const forget = (allowance: Allowance) => {
     byId.delete(allowance.id)
     if (byOwner.get(allowance.ownerId) === allowance) byOwner.delete(allowance.ownerId)
   }
 
-  /** Adds enough for `amount` to the owner's allowance, or throws NoFunds. */
+  /**
+   * Adds room for twice what is in flight to the owner's allowance, so a busy customer's allowance
+   * grows rarely: for a request that needs `amount` (NoFunds when the wallet cannot give it), or,
+   * with `amount` 0, ahead of need when less than half of it is spare.
+   */
   async function grow(ownerId: string, amount: number): Promise<void> {
     const current = live(ownerId)
-    if (spare(current) >= amount) return
+    if (amount > 0 ? spare(current) >= amount : !current || !runningLow(current)) return
     const now = new Date()
     const grown = await runner.transaction(async (tx) => {
       const wallet = await lockWallet(tx, ownerId)
       const kept = current ? (await tx.query('SELECT amount FROM reservations WHERE request_id = ?', [current.id])).length > 0 : false
+      // Ahead of need there is no request to make a new allowance for.
+      if (!kept && amount === 0) return undefined
       const room = kept ? spare(current) : 0
       const free = available(wallet)
       if (free < amount - room) throw new NoFunds(amount, Math.max(0, free + room))
-      // Room for twice what is in flight, so a busy customer's allowance grows rarely.
       const extra = Math.min(free, Math.max(amount - room, 2 * ((current?.held ?? 0) + amount)))
+      if (extra <= 0) return undefined
       const leaseUntil = at(new Date(now.getTime() + options.leaseMs))
       await tx.query('UPDATE wallets SET reserved = reserved + ?, updated_at = ? WHERE id = ?', [extra, at(now), wallet.id])
       if (kept) {
@@ -91,6 +100,7 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
       )
       return { id, walletId: wallet.id, extra }
     })
+    if (!grown) return
     if (current && grown.id === current.id) {
       current.amount += grown.extra
       return
@@ -116,6 +126,15 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
     while (!allowance) {
       await serial(() => grow(ownerId, amount))
       allowance = take(ownerId, amount)
+    }
+    if (runningLow(allowance) && !allowance.growing) {
+      // Topped up in the background, so the requests after this one need not wait for it. A
+      // failure is left to the request that finds no room, which grows it itself and reports it.
+      allowance.growing = true
+      const growing = allowance
+      void serial(() => grow(ownerId, 0))
+        .catch(() => undefined)
+        .finally(() => (growing.growing = false))
     }
     return { requestId, ownerId, model, target: { kind: 'wallet', walletId: allowance.walletId, allowanceId: allowance.id }, amount, units: 0, recorded: false }
   }

@@ -42,6 +42,9 @@ const settleAll = (holds: Hold[], used: number) =>
     })),
   )
 
+/** Lets a top-up started in the background commit: it is queued before an (empty) settlement. */
+const backgroundDone = () => settleAll([], 0)
+
 const allowanceRows = async (ownerId: string) =>
   (await money.query('SELECT amount FROM reservations WHERE owner_id = ? AND allowance = ?', [ownerId, true])).map((row) => num(row.amount))
 
@@ -87,6 +90,7 @@ describe('allowances', () => {
     const owner = await customerWith(100_000)
     const first = await reserveShort(owner)
     const second = await reserveShort(owner)
+    await backgroundDone()
     const [held] = await allowanceRows(owner)
     await settleAll([first], 400)
     expect(await allowanceRows(owner)).toEqual([held! - 400])
@@ -94,6 +98,22 @@ describe('allowances', () => {
     await settleAll([second], 250)
     expect(await allowanceRows(owner)).toEqual([])
     expect(await balancedWallet(owner)).toMatchObject({ cash: 100_000 - 650, reserved: 0 })
+  })
+
+  it('tops an allowance up in the background once less than half of it is spare', async () => {
+    const owner = await customerWith(1_000_000)
+    const holds = [await reserveShort(owner), await reserveShort(owner)]
+    const each = holds[0]!.amount
+    // Twice the first request; the second leaves nothing spare, so room for twice the two is added.
+    await backgroundDone()
+    expect(await allowanceRows(owner)).toEqual([2 * each + 4 * each])
+    holds.push(await reserveShort(owner), await reserveShort(owner))
+    await backgroundDone()
+    expect(await allowanceRows(owner)).toEqual([6 * each + 8 * each])
+    expect((await findWallet(money.query, owner))!.reserved).toBe(14 * each)
+    await settleAll(holds, 100)
+    expect(await allowanceRows(owner)).toEqual([])
+    expect(await balancedWallet(owner)).toMatchObject({ cash: 1_000_000 - 4 * 100, reserved: 0 })
   })
 
   it('holds nothing for a free model', async () => {

@@ -1,8 +1,10 @@
 import { APIError, type Payload, type PayloadRequest } from 'payload'
 import QRCode from 'qrcode'
-import { RateLimiterMemory } from 'rate-limiter-flexible'
+import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 
 import { inRequestTransaction } from '../db/request-transaction'
+import { counters } from '../lib/counters'
+import { redisOf } from '../lib/redis'
 import type { Secrets } from '../lib/secrets'
 import type { AuthSlug } from './session'
 import { codeStep, mustUseSecondFactor, newRecoveryCodes, newTotpSecret, otpauthUrl, requiredByRole, sessionPassed, spendRecoveryCode, type SecondFactorHolder } from './totp'
@@ -24,9 +26,18 @@ type StoredAccount = {
 export type SecondFactorAnswer = { code?: string; recoveryCode?: string }
 
 const WRONG_GUESSES = 5
-// Counted in this process only: with several instances a guesser gets that many times more tries
-// at one in a million, still hopeless within the window.
-const wrongGuesses = new RateLimiterMemory({ points: WRONG_GUESSES, duration: 15 * 60 })
+const WRONG_GUESS_WINDOW_SECONDS = 15 * 60
+
+// Counted through Redis when REDIS_URL is set, so several instances share one count per account.
+const wrongGuessCounters = new WeakMap<Payload, RateLimiterAbstract>()
+function wrongGuesses(payload: Payload): RateLimiterAbstract {
+  let counter = wrongGuessCounters.get(payload)
+  if (!counter) {
+    counter = counters(redisOf(payload), 'modelgate:second-factor')('wrong', WRONG_GUESS_WINDOW_SECONDS)
+    wrongGuessCounters.set(payload, counter)
+  }
+  return counter
+}
 
 const refuse = (message: string, status: number, data: Record<string, unknown> | null = null) => new APIError(message, status, data, true)
 
@@ -77,7 +88,8 @@ export function answerIn(body: unknown): SecondFactorAnswer | null {
  */
 export async function answerMatches(req: PayloadRequest, slug: AuthSlug, account: StoredAccount, secrets: Secrets, answer: SecondFactorAnswer): Promise<boolean> {
   const key = `${slug}:${account.id}`
-  const counted = await wrongGuesses.get(key)
+  const wrong = wrongGuesses(req.payload)
+  const counted = await wrong.get(key)
   if (counted && counted.consumedPoints >= WRONG_GUESSES) {
     throw refuse('Too many wrong codes. Try again in 15 minutes.', 429, { code: 'totp_rate_limited' })
   }
@@ -90,8 +102,8 @@ export async function answerMatches(req: PayloadRequest, slug: AuthSlug, account
     if (remaining) await writeAccount(req, slug, account.id, { totpRecoveryCodes: remaining })
     matches = remaining !== null
   }
-  if (matches) await wrongGuesses.delete(key)
-  else await wrongGuesses.penalty(key, 1)
+  if (matches) await wrong.delete(key)
+  else await wrong.penalty(key, 1)
   return matches
 }
 

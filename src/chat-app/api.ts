@@ -1,3 +1,5 @@
+import { unitsText } from '../lib/units'
+
 /** Calls to our own server with the session cookie; errors carry the server's message. */
 
 export class ApiError extends Error {
@@ -38,5 +40,5 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   return body as T
 }
 
-/** Micro-units as the amount people read: two decimals. */
-export const money = (micro: number) => (micro / 1_000_000).toFixed(2)
+/** Micro-units as the amount people read: two decimals, more when the amount has them (a request's 0.000123), never rounded. */
+export const money = unitsText

@@ -10,7 +10,7 @@ import { createPayloadConfig } from '../payload-config'
 import { seed } from '../seed'
 import { closeOcr } from '../files/ocr'
 import { createHandler } from './app'
-import { createRedis } from '../lib/redis'
+import { createRedis, shareRedis } from '../lib/redis'
 import { createGateway, type Gateway } from '../relay/gateway'
 
 export type Running = { server: Server; payload: Payload; config: AppConfig; gateway: Gateway; close: () => Promise<void> }
@@ -33,6 +33,7 @@ export async function startServer(options: { withNext?: boolean; env?: NodeJS.Pr
   }
   const handle = nextApp?.getRequestHandler()
   const redis = createRedis(config.REDIS_URL)
+  shareRedis(payload, redis)
   const gateway = await createGateway(payload, config, redis)
   const maxBodyBytes = Math.round(config.RELAY_MAX_BODY_MB * 1024 * 1024)
   const server = createServer(createHandler({ payload, config, redis, gateway, maxBodyBytes, next: handle ? (req, res) => void handle(req, res) : undefined }))

@@ -7,13 +7,15 @@ import { DEMO_MODEL_NAME, DEMO_PLATFORM_NAME } from '../../src/seed'
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../helpers/database'
 import { startServerProcess, type ServerProcess } from '../helpers/processes'
 import { login, rest, waitFor } from '../helpers/rest'
+import { codeAt, wrongCodeFor } from '../helpers/second-factor'
 import { ADMIN_EMAIL as TEST_ADMIN_EMAIL, ADMIN_PASSWORD as TEST_ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * The relay's in-memory catalog follows changes made over REST within moments: on the instance
  * that made the change (every database), and through Redis pub/sub on the other instances (two
  * real server processes on one Postgres database and the real Redis), with no restart and no
- * database read per request.
+ * database read per request. So do the relay's plan hints, and counters that must not multiply
+ * with the instances (wrong second-factor codes) are kept in Redis.
  */
 
 const REDIS_URL = process.env.REDIS_URL
@@ -49,7 +51,7 @@ const modelIds = async (server: ServerProcess, apiKey: string): Promise<string[]
 
 const suite = skipReason ? describe.skip : describe
 
-suite('catalog changes reach every instance through Redis', () => {
+suite('instances share catalog changes, plan changes and counters through Redis', () => {
   beforeAll(async () => {
     database = await createTestDatabase('postgres')
     const env = {
@@ -157,6 +159,27 @@ suite('catalog changes reach every instance through Redis', () => {
     const remaining = async () => (await rest(a!.baseUrl, '/api/me/billing', { token: customerToken })).body.subscriptions?.[0]?.resources?.[0]?.remaining
     // B settles in batches, about once a second.
     expect(await waitFor(async () => (await remaining()) === 4, { timeoutMs: 3_000 })).not.toBeNull()
+  })
+
+  it('counts wrong second-factor codes across instances: three on A and two on B lock both', async () => {
+    const email = 'guessed@sync.test'
+    const created = await rest(a!.baseUrl, '/api/users', {
+      method: 'POST',
+      token: adminToken,
+      body: JSON.stringify({ email, password: CUSTOMER_PASSWORD, _verified: true }),
+    })
+    expect(created.status).toBe(201)
+    const token = await login(a!.baseUrl, 'users', email, CUSTOMER_PASSWORD)
+    const setup = await rest(a!.baseUrl, '/api/users/second-factor/setup', { method: 'POST', token, body: '{}' })
+    const secret = setup.body.secret as string
+    const enable = (server: ServerProcess, code: string) =>
+      rest(server.baseUrl, '/api/users/second-factor/enable', { method: 'POST', token, body: JSON.stringify({ code }) })
+    for (const server of [a!, a!, a!, b!, b!]) expect((await enable(server, wrongCodeFor(secret))).status).toBe(400)
+    for (const server of [a!, b!]) {
+      const limited = await enable(server, codeAt(secret, 0))
+      expect(limited.status).toBe(429)
+      expect(limited.body.errors[0].message).toMatch(/Too many/)
+    }
   })
 
   it('a model created through A appears in B’s model list and is served by B', async () => {

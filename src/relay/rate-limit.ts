@@ -60,11 +60,12 @@ export function createRateLimiter(redis: Redis | null = null, { prefix = 'modelg
     /** Refuses a key whose minute is used up; tokens are checked first so a refused request is not counted. */
     async admit(key: LimitedKey) {
       const byTokens = tokenLimits(key)
+      const byRequests = requestLimits(key)
+      if (byTokens.length === 0 && byRequests.length === 0) return
       const used = await Promise.all(byTokens.map((limit) => limit.counter.get(limit.id)))
       byTokens.forEach((limit, i) => {
         if ((used[i]?.consumedPoints ?? 0) >= limit.max) throw refusal(limit, 'tokens', used[i] ?? null)
       })
-      const byRequests = requestLimits(key)
       const counted = await Promise.all(byRequests.map((limit) => limit.counter.consume(limit.id)))
       byRequests.forEach((limit, i) => {
         if (counted[i]!.consumedPoints > limit.max) throw refusal(limit, 'requests', counted[i]!)
@@ -74,8 +75,9 @@ export function createRateLimiter(redis: Redis | null = null, { prefix = 'modelg
     /** Counts a finished request's tokens against its key's and account's minute. */
     async spend(key: LimitedKey, used: number) {
       const points = Math.ceil(used)
-      if (!(points > 0)) return
-      await Promise.all(tokenLimits(key).map((limit) => limit.counter.penalty(limit.id, points)))
+      const limits = tokenLimits(key)
+      if (!(points > 0) || limits.length === 0) return
+      await Promise.all(limits.map((limit) => limit.counter.penalty(limit.id, points)))
     },
 
     /** Counts one request against a plan's "at most N requests per H hours" (a fixed window from the first one). */

@@ -98,7 +98,9 @@ export function sqliteRunner(url: string, { checkpoints: checkpointing = true } 
   const query: Query = async (text, params) => run(text, params)
   const begin = async () => {
     const giveUp = Date.now() + BUSY_WAIT_MS
-    for (let pause = 1; ; pause = Math.min(2 * pause, 20)) {
+    // Every millisecond: a settlement batch holds the lock for a few, and a stream's first byte
+    // waits for its reservation; a refused BEGIN costs microseconds.
+    for (;;) {
       try {
         statement('PRAGMA busy_timeout = 0').run()
         db.exec('BEGIN IMMEDIATE')
@@ -108,7 +110,7 @@ export function sqliteRunner(url: string, { checkpoints: checkpointing = true } 
       } finally {
         statement(`PRAGMA busy_timeout = ${BUSY_WAIT_MS}`).run()
       }
-      await new Promise((resolve) => setTimeout(resolve, pause))
+      await new Promise((resolve) => setTimeout(resolve, 1))
     }
   }
   let queue: Promise<unknown> = Promise.resolve()

@@ -167,9 +167,10 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
     return {
       groups,
       committed: (settled) =>
-        settled.forEach(({ taken, lost }, n) => {
+        settled.forEach(({ remaining, lost }, n) => {
           const { allowance, holds } = settling[n]!
-          allowance.amount -= taken
+          // Memory takes the row's amount: exact even after a batch that was tried twice.
+          allowance.amount = remaining
           allowance.held -= holds
           if (lost && byOwner.get(allowance.ownerId) === allowance) byOwner.delete(allowance.ownerId)
           if (groups[n]!.release || (allowance.held === 0 && byOwner.get(allowance.ownerId) !== allowance)) forget(allowance)

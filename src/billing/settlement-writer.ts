@@ -24,35 +24,46 @@ export function settlementWriter(runner: SqlRunner): SettlementWriter {
 
 type Reply = { id: number; settled?: AllowanceSettled[]; error?: string }
 
-function settlementThread(file: string): SettlementWriter {
-  const here = path.dirname(fileURLToPath(import.meta.url))
-  const worker = new Worker(path.join(here, 'settlement-thread.mjs'), {
-    workerData: { file, entry: pathToFileURL(path.join(here, 'settlement-thread.ts')).href },
-  })
+/**
+ * The thread, started with the first batch and again with the next batch after it died (its
+ * batches in flight fail and are tried again by the usage buffer; settlement.ts makes that safe).
+ * `entry` is the thread's module (tests give their own).
+ */
+export function settlementThread(file: string, entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'settlement-thread.ts')): SettlementWriter {
+  const boot = path.join(path.dirname(fileURLToPath(import.meta.url)), 'settlement-thread.mjs')
   const waiting = new Map<number, { resolve: (settled: AllowanceSettled[]) => void; reject: (error: Error) => void }>()
   let next = 0
-  let broken: Error | undefined
-  const failAll = (error: Error) => {
-    broken = error
+  let thread: { worker: Worker; exited: Promise<void> } | undefined
+  let closed = false
+  const failWaiting = (error: Error) => {
     for (const { reject } of waiting.values()) reject(error)
     waiting.clear()
   }
-  worker.on('message', ({ id, settled, error }: Reply) => {
-    const call = waiting.get(id)
-    waiting.delete(id)
-    if (error !== undefined) call?.reject(new Error(error))
-    else call?.resolve(settled!)
-  })
-  worker.on('error', (error) => failAll(error))
-  const exited = new Promise<void>((resolve) =>
-    worker.once('exit', (code) => {
-      failAll(new Error(`The settlement thread stopped (exit code ${code}).`))
-      resolve()
-    }),
-  )
+
+  function start() {
+    const worker = new Worker(boot, { workerData: { file, entry: pathToFileURL(entry).href } })
+    worker.on('message', ({ id, settled, error }: Reply) => {
+      const call = waiting.get(id)
+      waiting.delete(id)
+      if (error !== undefined) call?.reject(new Error(error))
+      else call?.resolve(settled!)
+    })
+    worker.on('error', failWaiting)
+    const exited = new Promise<void>((resolve) =>
+      worker.once('exit', (code) => {
+        failWaiting(new Error(`The settlement thread stopped (exit code ${code}).`))
+        if (thread?.worker === worker) thread = undefined
+        resolve()
+      }),
+    )
+    return { worker, exited }
+  }
+
   return {
     write(batch) {
-      if (broken) return Promise.reject(broken)
+      if (closed) return Promise.reject(new Error('The settlement writer is closed.'))
+      thread ??= start()
+      const { worker } = thread
       const id = next++
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject })
@@ -60,8 +71,10 @@ function settlementThread(file: string): SettlementWriter {
       })
     },
     async close() {
-      if (!broken) worker.postMessage({ close: true })
-      await exited
+      closed = true
+      if (!thread) return
+      thread.worker.postMessage({ close: true })
+      await thread.exited
     },
   }
 }

@@ -1,6 +1,6 @@
 import { priceOf, settle, usageEntries, walletBill, type Bill, type Hold, type Outcome } from './holds'
 import { entryRow, lockWallet, splitCharge, type Balances } from './ledger'
-import { at, insertRows, num, type Row, type Tx } from './sql'
+import { at, insertRows, num, placeholders, type Row, type Tx } from './sql'
 
 /**
  * Settling a batch of finished requests, as plain data in and out, so it runs on whichever
@@ -29,8 +29,11 @@ export type SettlementBatch = {
   lastUse: [string, string][]
 }
 
-/** Per allowance: what was taken from it, and whether its row was gone (reconciled while this server stalled). */
-export type AllowanceSettled = { taken: number; lost: boolean }
+/**
+ * Per allowance: what its row holds after the settlement, and whether the row was gone
+ * (reconciled while this server stalled).
+ */
+export type AllowanceSettled = { remaining: number; lost: boolean }
 
 export function billColumns(bill: Bill): Row {
   return {
@@ -49,12 +52,14 @@ export function billColumns(bill: Bill): Row {
  * bucket a charge touched. A released allowance's row goes and the rest of its money back to the
  * wallet. Fills `bills` at the requests' indexes.
  */
-async function settleAllowances(tx: Tx, batch: SettlementBatch, bills: Map<number, Bill>): Promise<AllowanceSettled[]> {
+async function settleAllowances(tx: Tx, batch: SettlementBatch, bills: Map<number, Bill>, done: Set<number>): Promise<AllowanceSettled[]> {
   const entries: Row[] = []
   const settled: AllowanceSettled[] = []
   const when = new Date()
   const now = at(when)
-  for (const { allowanceId, ownerId, release, items } of batch.allowances) {
+  for (const allowance of batch.allowances) {
+    const { allowanceId, ownerId, release } = allowance
+    const items = allowance.items.filter((i) => !done.has(i))
     const wallet = await lockWallet(tx, ownerId)
     const [row] = await tx.query('SELECT amount FROM reservations WHERE request_id = ?', [allowanceId])
     let backed = row ? num(row.amount) : 0
@@ -93,18 +98,33 @@ async function settleAllowances(tx: Tx, batch: SettlementBatch, bills: Map<numbe
       now,
       wallet.id,
     ])
-    settled.push({ taken, lost })
+    settled.push({ remaining: lost || release ? 0 : backed, lost })
   }
   await insertRows(tx, 'ledger_entries', entries)
   return settled
 }
 
+/**
+ * The batch's requests that a previous attempt settled: a batch is tried again when its commit was
+ * not heard of (a connection lost after COMMIT, a thread that died before answering), and must not
+ * charge twice. A request reconciliation logged as interrupted still gets its own log.
+ */
+async function settledBefore(tx: Tx, batch: SettlementBatch): Promise<Set<number>> {
+  const ids = batch.items.map((item) => String(item.row.request_id))
+  if (ids.length === 0) return new Set()
+  const rows = await tx.query(`SELECT request_id FROM usage_logs WHERE request_id IN (${placeholders(ids.length)}) AND status <> 'interrupted'`, ids)
+  const logged = new Set(rows.map((row) => String(row.request_id)))
+  return new Set(ids.flatMap((id, i) => (logged.has(id) ? [i] : [])))
+}
+
 /** The batch in the caller's transaction; returns what each allowance settled, in the batch's order. */
 export async function writeSettlement(tx: Tx, batch: SettlementBatch): Promise<AllowanceSettled[]> {
   const bills = new Map<number, Bill>()
-  const settled = await settleAllowances(tx, batch, bills)
+  const done = await settledBefore(tx, batch)
+  const settled = await settleAllowances(tx, batch, bills, done)
   const rows: Row[] = []
   for (const [i, item] of batch.items.entries()) {
+    if (done.has(i)) continue
     const bill = bills.get(i) ?? (item.hold ? await settle(tx, item.hold, item.outcome, item.id) : undefined)
     rows.push({ id: item.id, ...item.row, ...(bill ? billColumns(bill) : {}), prices: item.hold ? item.outcome.prices : null })
   }

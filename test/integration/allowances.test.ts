@@ -6,6 +6,7 @@ import { NoFunds, type Hold } from '../../src/billing/holds'
 import { findWallet, ledgerTotals, postEntry } from '../../src/billing/ledger'
 import { FREE, type ModelPrices, type Usage } from '../../src/billing/pricing'
 import { createBilling, reconcileReservations, type Billing } from '../../src/billing/service'
+import { writeSettlement } from '../../src/billing/settlement'
 import { at, num, sqlRunnerOf, type SqlRunner } from '../../src/billing/sql'
 import { startTestServer, type TestServer } from '../helpers/server'
 
@@ -114,6 +115,32 @@ describe('allowances', () => {
     await settleAll(holds, 100)
     expect(await allowanceRows(owner)).toEqual([])
     expect(await balancedWallet(owner)).toMatchObject({ cash: 1_000_000 - 4 * 100, reserved: 0 })
+  })
+
+  it('charges once for a batch written again because its commit went unheard', async () => {
+    const owner = await customerWith(100_000)
+    const hold = (await reserveShort(owner)) as Hold & { target: { kind: 'wallet'; allowanceId: string } }
+    const [held] = await allowanceRows(owner)
+    const write = () =>
+      money.transaction((tx) =>
+        writeSettlement(tx, {
+          items: [
+            {
+              id: randomUUID(),
+              hold,
+              outcome: { usage: tokens(300), prices: PER_TOKEN, tierMultiplier: 1 },
+              row: { request_id: hold.requestId, owner_id: owner, model: 'm', status: 'success', created_at: at(new Date()), updated_at: at(new Date()) },
+            },
+          ],
+          allowances: [{ allowanceId: hold.target.allowanceId, ownerId: owner, release: false, items: [0] }],
+          lastUse: [],
+        }),
+      )
+    expect(await write()).toEqual([{ remaining: held! - 300, lost: false }])
+    expect(await write()).toEqual([{ remaining: held! - 300, lost: false }])
+    expect(await money.query('SELECT charge FROM usage_logs WHERE request_id = ?', [hold.requestId])).toHaveLength(1)
+    expect(await allowanceRows(owner)).toEqual([held! - 300])
+    expect(await balancedWallet(owner)).toMatchObject({ cash: 100_000 - 300, reserved: held! - 300 })
   })
 
   it('holds nothing for a free model', async () => {

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { withPayload } from '@payloadcms/next/withPayload'
 import type { NextConfig } from 'next'
 
+import { CODE_EDITOR_PATH } from './src/lib/code-editor'
+
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
 const nextConfig: NextConfig = {
@@ -19,7 +21,7 @@ const nextConfig: NextConfig = {
     webpackConfig.module.rules.push({
       test: /[\\/]@payloadcms[\\/]ui[\\/]dist[\\/].*\.js$/,
       enforce: 'pre',
-      use: [{ loader: path.resolve(dirname, 'src/build/local-code-editor.cjs') }],
+      use: [{ loader: path.resolve(dirname, 'src/build/local-code-editor.cjs'), options: { path: CODE_EDITOR_PATH } }],
     })
     return webpackConfig
   },

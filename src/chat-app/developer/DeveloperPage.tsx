@@ -9,6 +9,7 @@ import { ApiKeys } from './ApiKeys'
 import { CopyButton } from './CopyButton'
 import { curlExample, relayBaseUrl } from './model'
 import { strings } from './strings'
+import '../panel-controls.css'
 import './developer.css'
 
 /** What a developer needs to call the relay: the base URL, keys, and a request that works as pasted. */
@@ -26,7 +27,7 @@ export function DeveloperPage(): JSX.Element {
   const example = models.loading ? null : curlExample(baseUrl, model, '$MODELGATE_API_KEY')
 
   return (
-    <div className="developer">
+    <div className="developer panel">
       <h1 className="developer-title">{t('title')}</h1>
       <section className="developer-section" aria-labelledby={baseHeading}>
         <h2 id={baseHeading}>{t('baseUrl')}</h2>

@@ -87,7 +87,7 @@ export function PaymentDialog({ order, currency, onClose }: { order: Order; curr
 
   const status = order.status === 'pending' ? t('waiting') : order.status === 'paid' ? t('paid') : t('orderClosed')
   return (
-    <dialog ref={dialog} className="wallet-dialog" aria-labelledby={title} onClose={onClose}>
+    <dialog ref={dialog} className="wallet-dialog panel" aria-labelledby={title} onClose={onClose}>
       <h2 id={title}>{t('payTitle', { amount: `${money(order.payable)} ${currency}`.trim() })}</h2>
       <p className="wallet-hint">{t('orderNumber', { number: order.number })}</p>
       {order.status === 'pending' && order.qrCode && (

@@ -15,6 +15,7 @@ import { strings } from './strings'
 import { TopUp } from './TopUp'
 import type { Billing, CheckoutRequest, WalletConfig } from './types'
 import { UsageHistory } from './UsageHistory'
+import '../panel-controls.css'
 import './wallet.css'
 
 /** The customer's money: what they have, how to add to it, what they bought and what they spent. */
@@ -37,7 +38,7 @@ export function WalletPanel(): JSX.Element {
   const currency = config.data?.currency ?? ''
 
   return (
-    <div className="wallet">
+    <div className="wallet panel">
       {billing.error && !billing.data && <p role="alert" className="wallet-error">{t('loadFailed', { message: billing.error })}</p>}
       <Balances balances={billing.data?.balances} currency={currency} />
       {config.data && channels.length > 0 && <TopUp config={config.data} busy={payment.busy} onCheckout={checkout} />}

@@ -37,6 +37,11 @@ export async function startServer(options: { withNext?: boolean; env?: NodeJS.Pr
   const gateway = await createGateway(payload, config, redis)
   const maxBodyBytes = Math.round(config.RELAY_MAX_BODY_MB * 1024 * 1024)
   const server = createServer(createHandler({ payload, config, redis, gateway, maxBodyBytes, next: handle ? (req, res) => void handle(req, res) : undefined }))
+  // Idle keep-alive connections stay open longer than the proxies and clients that hold them wait
+  // (nginx and most load balancers: 60 s), so none of them sends a request on a connection this
+  // server is closing at that moment, which it would see as a 502 or a reset. Node's default is 5 s.
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
   if (dev && nextApp) server.on('upgrade', nextApp.getUpgradeHandler())
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

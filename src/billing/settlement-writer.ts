@@ -24,13 +24,15 @@ export function settlementWriter(runner: SqlRunner): SettlementWriter {
 
 type Reply = { id: number; settled?: AllowanceSettled[]; error?: string }
 
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+
 /**
  * The thread, started with the first batch and again with the next batch after it died (its
  * batches in flight fail and are tried again by the usage buffer; settlement.ts makes that safe).
  * `entry` is the thread's module (tests give their own).
  */
-export function settlementThread(file: string, entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'settlement-thread.ts')): SettlementWriter {
-  const boot = path.join(path.dirname(fileURLToPath(import.meta.url)), 'settlement-thread.mjs')
+export function settlementThread(file: string, entry = path.join(HERE, 'settlement-thread.ts')): SettlementWriter {
+  const boot = path.join(HERE, 'settlement-thread.mjs')
   const waiting = new Map<number, { resolve: (settled: AllowanceSettled[]) => void; reject: (error: Error) => void }>()
   let next = 0
   let thread: { worker: Worker; exited: Promise<void> } | undefined

@@ -54,9 +54,6 @@ export class InsufficientFunds extends Error {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Timestamps come back as Date from Postgres and as ISO text from SQLite. */
-
-
 const nullableNum = (value: unknown): number | null => (value == null ? null : num(value))
 
 function toSubscription(row: Row): SubscriptionRef {

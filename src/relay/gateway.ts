@@ -105,10 +105,10 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
     applied[channel]!()
     redis?.publish(channel, instance).catch(logError(`${channel} not published`))
   }
-  const onChange = announced(CATALOG_CHANNEL)
-  const onSubscriptions = announced(SUBSCRIPTIONS_CHANNEL)
-  catalogEvents.on(CATALOG_CHANGED, onChange)
-  subscriptionEvents.on(SUBSCRIPTIONS_CHANGED, onSubscriptions)
+  const announceCatalog = announced(CATALOG_CHANNEL)
+  const announceSubscriptions = announced(SUBSCRIPTIONS_CHANNEL)
+  catalogEvents.on(CATALOG_CHANGED, announceCatalog)
+  subscriptionEvents.on(SUBSCRIPTIONS_CHANGED, announceSubscriptions)
 
   const writeUsage = async (records: UsageRecord[]) => {
     if (!billing) return
@@ -172,8 +172,8 @@ export async function createGateway(payload: Payload, config: AppConfig, redis: 
     usage,
     billing,
     async close() {
-      catalogEvents.off(CATALOG_CHANGED, onChange)
-      subscriptionEvents.off(SUBSCRIPTIONS_CHANGED, onSubscriptions)
+      catalogEvents.off(CATALOG_CHANGED, announceCatalog)
+      subscriptionEvents.off(SUBSCRIPTIONS_CHANGED, announceSubscriptions)
       await store.close()
       await billing?.stop()
       await usage.close()

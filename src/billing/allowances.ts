@@ -12,9 +12,11 @@ import { at, type SqlRunner } from './sql'
  * row of its own: it is taken in memory from the allowance, whose one reservation row holds the
  * money in the database. The allowance grows in one transaction when it runs short (to twice what
  * is in flight, never beyond what the wallet has available, so a refusal is exactly as before),
- * shrinks by each settled charge, and goes back to the wallet in the settlement that leaves it
- * with nothing in flight. Its row carries a lease like any reservation: if this server dies, any
- * instance's reconciliation releases it.
+ * shrinks by each settled charge, and goes back to the wallet in the first settlement that finds
+ * nothing in flight on it and no hold taken for `idleMs`. A customer who sends one request after
+ * another always has nothing in flight when their last one settles; giving the money back then
+ * would make the next request wait for that settlement and grow a new allowance. Its row carries
+ * a lease like any reservation: if this server dies, any instance's reconciliation releases it.
  *
  * Everything that changes an allowance in the database (growing, settling, releasing) runs one at
  * a time through `serial`, and memory follows only after the commit, so memory never runs ahead
@@ -34,6 +36,8 @@ type Allowance = {
   releasing: boolean
   /** Set while it is being topped up ahead of need. */
   growing?: boolean
+  /** When the last hold was taken from it (ms since the epoch). */
+  lastHeld: number
 }
 
 /** The allowance a hold was taken from, if any. */
@@ -41,7 +45,8 @@ export const onAllowance = (hold: Hold | undefined): string | undefined => (hold
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0)
 
-export function createAllowances(runner: SqlRunner, options: { leaseMs: number }) {
+export function createAllowances(runner: SqlRunner, options: { leaseMs: number; idleMs?: number }) {
+  const idleMs = options.idleMs ?? 0
   const byOwner = new Map<string, Allowance>()
   const byId = new Map<string, Allowance>()
   let chain: Promise<unknown> = Promise.resolve()
@@ -108,7 +113,7 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
     // A new allowance; one whose row reconciliation took (this server stalled past its lease)
     // stays known only until its last holds settle.
     if (current) byOwner.delete(ownerId)
-    const fresh: Allowance = { id: grown.id, ownerId, walletId: grown.walletId, amount: grown.extra, held: 0, releasing: false }
+    const fresh: Allowance = { id: grown.id, ownerId, walletId: grown.walletId, amount: grown.extra, held: 0, releasing: false, lastHeld: Date.now() }
     byOwner.set(ownerId, fresh)
     byId.set(fresh.id, fresh)
   }
@@ -117,6 +122,7 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
     const allowance = live(ownerId)
     if (spare(allowance) < amount) return undefined
     allowance!.held += amount
+    allowance!.lastHeld = Date.now()
     return allowance
   }
 
@@ -141,12 +147,20 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
 
   /**
    * Groups the batch's requests held on allowances by allowance, and decides which allowances this
-   * settlement leaves with nothing in flight: those are released (no new hold is taken from them
-   * from now on). Returns the groups for the transaction (settlement.ts) and what to do with memory
-   * once it committed, or failed.
+   * settlement releases (no new hold is taken from them from now on): those it leaves with nothing
+   * in flight and no hold taken for `idleMs` (any idle time when `idle` is 0), including idle ones
+   * the batch has no request of. Returns the groups for the transaction (settlement.ts) and what to
+   * do with memory once it committed, or failed.
    */
-  function prepare(items: SettlementItem[]): { groups: AllowanceSettlement[]; committed: (settled: AllowanceSettled[]) => void; failed: () => void } {
+  function prepare(
+    items: SettlementItem[],
+    idle = idleMs,
+  ): { groups: AllowanceSettlement[]; committed: (settled: AllowanceSettled[]) => void; failed: () => void } {
+    const idleSince = Date.now() - idle
     const byAllowance = new Map<string, number[]>()
+    for (const allowance of byOwner.values()) {
+      if (allowance.held === 0 && !allowance.releasing && allowance.lastHeld <= idleSince) byAllowance.set(allowance.id, [])
+    }
     items.forEach(({ hold }, i) => {
       const id = onAllowance(hold)
       if (!id) return
@@ -159,7 +173,7 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number }
     for (const [id, indexes] of byAllowance) {
       const allowance = byId.get(id)!
       const holds = sum(indexes.map((i) => items[i]!.hold!.amount))
-      const release = allowance.held === holds && byOwner.get(allowance.ownerId) === allowance
+      const release = allowance.held === holds && byOwner.get(allowance.ownerId) === allowance && allowance.lastHeld <= idleSince
       if (release) allowance.releasing = true
       groups.push({ allowanceId: id, ownerId: allowance.ownerId, release, items: indexes })
       settling.push({ allowance, holds })

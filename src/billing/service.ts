@@ -51,10 +51,11 @@ export async function reconcileReservations(runner: SqlRunner, now = new Date(),
  * usage log rows (one transaction per batch, so a request's log and its charge commit together),
  * leases renewed for requests in flight, and reconciliation of reservations whose process died.
  */
-export function createBilling(runner: SqlRunner, options: { leaseMs: number; onError?: (error: unknown) => void }) {
+export function createBilling(runner: SqlRunner, options: { leaseMs: number; allowanceIdleMs?: number; onError?: (error: unknown) => void }) {
   const inFlight = new Map<string, { hold: Hold; progress: Progress }>()
   const onError = options.onError ?? (() => undefined)
-  const allowances = createAllowances(runner, { leaseMs: options.leaseMs })
+  const allowanceIdleMs = options.allowanceIdleMs ?? 0
+  const allowances = createAllowances(runner, { leaseMs: options.leaseMs, idleMs: allowanceIdleMs })
   const writer = settlementWriter(runner)
   const coverage = createPlanCoverage((ownerId) => coverageRows(runner.query, ownerId))
 
@@ -112,12 +113,14 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
   /**
    * One transaction per batch, on the settlement writer (a thread of its own on SQLite); the
    * allowances' memory follows once it committed. Runs through the allowances' `serial`, so no
-   * allowance grows while its settlement is being written.
+   * allowance grows while its settlement is being written. Allowances left idle go back to the
+   * wallet with it (`idleMs` 0: every allowance with nothing in flight).
    */
-  async function settleBatch(settlements: Settlement[], lastUse: [string, string][] = []): Promise<void> {
+  async function settleBatch(settlements: Settlement[], lastUse: [string, string][] = [], idleMs?: number): Promise<void> {
     const items = settlements.map((settlement) => ({ id: timeOrderedId(), ...settlement }))
     await allowances.serial(async () => {
-      const memory = allowances.prepare(items)
+      const memory = allowances.prepare(items, idleMs)
+      if (items.length === 0 && memory.groups.length === 0 && lastUse.length === 0) return
       let settled: AllowanceSettled[]
       try {
         settled = await writer.write({ items, allowances: memory.groups, lastUse })
@@ -164,12 +167,16 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
     inFlightCount: () => inFlight.size,
     /** A subscription changed (here or on another instance): plans are read afresh. */
     forgetPlanCoverage: () => coverage.forget(),
-    /** Renews leases a few times per lease and reconciles once per lease. */
+    /** Renews leases a few times per lease, reconciles once per lease and gives idle allowances back. */
     start() {
       const guard = (work: () => Promise<unknown>) => () => {
         running = running.then(work).catch(onError)
       }
-      timers = [setInterval(guard(heartbeat), Math.max(200, options.leaseMs / 3)), setInterval(guard(reconcile), Math.max(500, options.leaseMs))]
+      timers = [
+        setInterval(guard(heartbeat), Math.max(200, options.leaseMs / 3)),
+        setInterval(guard(reconcile), Math.max(500, options.leaseMs)),
+        setInterval(guard(() => settleBatch([])), Math.max(250, allowanceIdleMs / 4)),
+      ]
       for (const timer of timers) timer.unref()
     },
     /** Stops the timers and waits for their work, so nothing runs on a closing database. */
@@ -178,8 +185,14 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; onE
       timers = []
       await running
     },
-    /** Closes the settlement writer, after the last batch (the usage buffer's close) was settled. */
-    close: () => writer.close(),
+    /**
+     * Gives every allowance with nothing in flight back and closes the settlement writer, after the
+     * last batch (the usage buffer's close) was settled.
+     */
+    async close() {
+      await settleBatch([], [], 0).catch(onError)
+      await writer.close()
+    },
   }
 }
 

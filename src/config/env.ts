@@ -66,6 +66,7 @@ const schema = z
     RELAY_RECHECK_DISABLED_KEYS: bool(true),
     RELAY_MAX_BODY_MB: z.coerce.number().min(0.001).max(512).default(20),
     BILLING_LEASE_SECONDS: z.coerce.number().min(0.5).max(3600).default(60),
+    BILLING_ALLOWANCE_IDLE_SECONDS: z.coerce.number().min(0).max(600).default(2),
     SMTP_HOST: z.string().optional(),
     SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
     SMTP_SECURE: bool(false),

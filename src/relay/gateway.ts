@@ -62,7 +62,11 @@ const NO_BILLING: BillingPort = {
 
 function billingOf(payload: Payload, config: AppConfig, onError: (error: unknown) => void) {
   try {
-    return createBilling(sqlRunnerOf(payload), { leaseMs: config.BILLING_LEASE_SECONDS * 1000, onError })
+    return createBilling(sqlRunnerOf(payload), {
+      leaseMs: config.BILLING_LEASE_SECONDS * 1000,
+      allowanceIdleMs: config.BILLING_ALLOWANCE_IDLE_SECONDS * 1000,
+      onError,
+    })
   } catch (error) {
     payload.logger.warn((error as Error).message)
     return null

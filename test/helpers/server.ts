@@ -33,6 +33,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       JOBS_AUTORUN: 'false',
       // Suites sign staff in over REST with a password alone; the second-factor suite turns it on.
       STAFF_TOTP_REQUIRED: 'false',
+      // Suites check wallets right after their requests settled; allowances.test.ts covers the idle wait.
+      BILLING_ALLOWANCE_IDLE_SECONDS: '0',
       DATABASE_URL: database.url,
       PAYLOAD_SECRET: 'test-secret-that-is-long-enough-000000',
       ADMIN_EMAIL,

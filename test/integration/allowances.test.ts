@@ -8,12 +8,13 @@ import { FREE, type ModelPrices, type Usage } from '../../src/billing/pricing'
 import { createBilling, reconcileReservations, type Billing } from '../../src/billing/service'
 import { writeSettlement } from '../../src/billing/settlement'
 import { at, num, sqlRunnerOf, type SqlRunner } from '../../src/billing/sql'
+import { waitFor } from '../helpers/rest'
 import { startTestServer, type TestServer } from '../helpers/server'
 
 /**
  * Short requests held on a per-server allowance: in memory while it has room, one reservation row
- * for all of them, released with the last settlement, and reconciled like any reservation when
- * its server stops renewing it.
+ * for all of them, released once nothing is in flight and no hold was taken for a while (at once
+ * with no idle time), and reconciled like any reservation when its server stops renewing it.
  */
 
 let server: TestServer
@@ -31,11 +32,11 @@ async function customerWith(cash: number): Promise<string> {
   return user.id
 }
 
-const reserveShort = (ownerId: string, prices = PER_TOKEN) =>
-  billing.reserve({ requestId: randomUUID(), ownerId, model: 'm', prices, tierMultiplier: 1, estimate: tokens(1000), stream: false }, noProgress)
+const reserveShort = (ownerId: string, prices = PER_TOKEN, on = billing) =>
+  on.reserve({ requestId: randomUUID(), ownerId, model: 'm', prices, tierMultiplier: 1, estimate: tokens(1000), stream: false }, noProgress)
 
-const settleAll = (holds: Hold[], used: number) =>
-  billing.settleBatch(
+const settleAll = (holds: Hold[], used: number, on = billing) =>
+  on.settleBatch(
     holds.map((hold) => ({
       hold,
       outcome: { usage: tokens(used), prices: PER_TOKEN, tierMultiplier: 1 },
@@ -99,6 +100,38 @@ describe('allowances', () => {
     await settleAll([second], 250)
     expect(await allowanceRows(owner)).toEqual([])
     expect(await balancedWallet(owner)).toMatchObject({ cash: 100_000 - 650, reserved: 0 })
+  })
+
+  it('keeps the allowance of a customer who sends one request after another, and gives it back once idle', async () => {
+    const sequential = createBilling(money, { leaseMs: 60_000, allowanceIdleMs: 300 })
+    try {
+      const owner = await customerWith(100_000)
+      const first = (await reserveShort(owner, PER_TOKEN, sequential)) as Hold & { target: { allowanceId: string } }
+      await settleAll([first], 400, sequential)
+      // Nothing in flight, but a hold was taken a moment ago: the next request takes its hold from memory.
+      expect(await allowanceRows(owner)).toHaveLength(1)
+      const second = (await reserveShort(owner, PER_TOKEN, sequential)) as Hold & { target: { allowanceId: string } }
+      expect(second.target.allowanceId).toBe(first.target.allowanceId)
+      await settleAll([second], 250, sequential)
+      const [held] = await allowanceRows(owner)
+      expect(await balancedWallet(owner)).toMatchObject({ cash: 100_000 - 650, reserved: held })
+
+      sequential.start()
+      expect(await waitFor(async () => (await allowanceRows(owner)).length === 0, { timeoutMs: 5_000, intervalMs: 50 })).not.toBeNull()
+      expect(await balancedWallet(owner)).toMatchObject({ cash: 100_000 - 650, reserved: 0 })
+      await sequential.stop()
+
+      // Closing gives back an allowance that is not idle yet.
+      const third = await reserveShort(owner, PER_TOKEN, sequential)
+      await settleAll([third], 100, sequential)
+      expect(await allowanceRows(owner)).toHaveLength(1)
+      await sequential.close()
+      expect(await allowanceRows(owner)).toEqual([])
+      expect(await balancedWallet(owner)).toMatchObject({ cash: 100_000 - 750, reserved: 0 })
+    } finally {
+      await sequential.stop()
+      await sequential.close()
+    }
   })
 
   it('tops an allowance up in the background once less than half of it is spare', async () => {

@@ -44,7 +44,9 @@ const PROFILE = process.env.BENCH_RELAY_CPU_PROF === '1'
 const BILLING = process.env.BENCH_BILLING === 'off' ? 'off' : 'on'
 
 const PLAN = {
-  warmup: { requests: QUICK ? 200 : 600, concurrency: 8, streams: QUICK ? 8 : 30 },
+  // Long enough for V8 to have optimised every process's hot code: after 600 requests the first
+  // latency round still ran 3–5× the CPU per request of the second, in every process.
+  warmup: { requests: QUICK ? 3000 : 6000, concurrency: 8, streams: QUICK ? 8 : 30 },
   latency: { rounds: QUICK ? 2 : 5, perRound: QUICK ? 200 : 400 },
   throughput: { concurrencies: [32, 128], rounds: QUICK ? 1 : 2, warmMs: 1000, measureMs: QUICK ? 2000 : 4000 },
   streams: { rounds: QUICK ? 1 : 3, perRound: QUICK ? 10 : 20, chunks: 20, gapMs: 5 },
@@ -168,7 +170,17 @@ async function warmUp(targets: Target[]): Promise<Map<string, string>> {
   return failures
 }
 
-async function latencyAtOne(targets: Target[]) {
+/**
+ * Between two targets' turns at concurrency 1: the relay writes the usage of the turn it just had
+ * (else its batch lands in the next target's samples, about a second later) and every process
+ * gets a moment of quiet. The relay's own batches during its turn still count against it.
+ */
+async function quiesce(target: Target, relay: Child) {
+  if (target.name === 'relay') await askRelay(relay, { flush: true })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+}
+
+async function latencyAtOne(targets: Target[], relay: Child) {
   const samples = new Map(targets.map((t) => [t.name, [] as number[]]))
   for (let round = 0; round < PLAN.latency.rounds; round++) {
     for (const target of targets) {
@@ -176,6 +188,7 @@ async function latencyAtOne(targets: Target[]) {
       await completion(pool, target, NONSTREAM_BODY) // opens the connection outside the sample
       for (let i = 0; i < PLAN.latency.perRound; i++) samples.get(target.name)!.push(await completion(pool, target, NONSTREAM_BODY))
       await pool.close()
+      await quiesce(target, relay)
     }
   }
   const direct = samples.get('direct')!
@@ -290,7 +303,7 @@ function streamSummary(results: StreamResult[]) {
   }
 }
 
-async function streamsAtOne(targets: Target[]) {
+async function streamsAtOne(targets: Target[], relay: Child) {
   const body = chatBody(`bench-s${PLAN.streams.chunks}-g${PLAN.streams.gapMs}`, true)
   const samples = new Map(targets.map((t) => [t.name, [] as StreamResult[]]))
   for (let round = 0; round < PLAN.streams.rounds; round++) {
@@ -299,6 +312,7 @@ async function streamsAtOne(targets: Target[]) {
       await completion(pool, target, NONSTREAM_BODY)
       for (let i = 0; i < PLAN.streams.perRound; i++) samples.get(target.name)!.push(await stream(pool, target, body, PLAN.streams.chunks))
       await pool.close()
+      await quiesce(target, relay)
     }
   }
   const direct = streamSummary(samples.get('direct')!)
@@ -455,7 +469,7 @@ async function main() {
     const rssIdle = Object.fromEntries(targets.map((t) => [t.name, round2(rssMiB(t.pid))]))
 
     say(`Latency at concurrency 1 (${PLAN.latency.rounds} × ${PLAN.latency.perRound} requests per target) …`)
-    const latency = await latencyAtOne(targets)
+    const latency = await latencyAtOne(targets, relay)
 
     const throughputs: Record<string, Awaited<ReturnType<typeof throughput>>> = {}
     for (const c of PLAN.throughput.concurrencies) {
@@ -464,7 +478,7 @@ async function main() {
     }
 
     say(`Streams at concurrency 1 (${PLAN.streams.rounds * PLAN.streams.perRound} per target, ${PLAN.streams.chunks} chunks ${PLAN.streams.gapMs} ms apart) …`)
-    const streams = await streamsAtOne(targets)
+    const streams = await streamsAtOne(targets, relay)
 
     say(`Concurrent streams (${PLAN.concurrentStreams.levels.join(', ')}; ${PLAN.concurrentStreams.chunks} chunks ${PLAN.concurrentStreams.gapMs} ms apart) …`)
     const concurrent = await withRssPeaks(

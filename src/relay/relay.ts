@@ -11,7 +11,7 @@ import { progressOf, promptCharacters, refusal, toUsage, type BillingPort, type 
 import { badRequest, RelayError } from './errors'
 import type { Timeouts } from './http'
 import { COOL_DOWN_MS, judgeUpstreamFailure } from './key-health'
-import { createUsageMeter, type UsageMeter } from './meter'
+import { UsageMeter } from './meter'
 import type { createRateLimiter } from './rate-limit'
 import { orderCandidates, type Candidate, type RoutingState } from './routing'
 import type { AnthropicRequest } from './translate/anthropic-types'
@@ -227,7 +227,7 @@ export function createRelay(deps: RelayDeps) {
   }
 
   async function runChat(call: RelayCall, endpoint: string, request: OpenAIRequest, native?: AnthropicRequest): Promise<ChatRun> {
-    const meter = createUsageMeter(request.messages)
+    const meter = new UsageMeter(request.messages)
     const allowance = {
       inputCharacters: promptCharacters(request.messages, request.tools ? JSON.stringify(request.tools) : ''),
       maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? deps.reserveOutputTokens(),
@@ -240,7 +240,7 @@ export function createRelay(deps: RelayDeps) {
 
   /** Embeddings, images and transcriptions: the upstream's answer goes back as it came. */
   async function runPassthrough(call: RelayCall, endpoint: string, forward: PassthroughRequest): Promise<ChatRun> {
-    const meter = createUsageMeter([])
+    const meter = new UsageMeter([])
     const allowance = { inputCharacters: forward.inputCharacters, maxOutputTokens: 0 }
     const { result, ...run } = await inTurn(call, endpoint, forward.model, false, allowance, meter, (candidate, signal) =>
       passthrough(forward, candidate, signal, deps.settings.timeouts),

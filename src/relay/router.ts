@@ -22,7 +22,10 @@ function relayCall(res: ServerResponse, body: unknown, headers: IncomingHttpHead
 
 /** JSON as express's `res.json` sends it, without the router around it. */
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body)
+  sendJsonText(res, status, JSON.stringify(body), headers)
+}
+
+function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
   res.end(text)
 }
@@ -56,7 +59,9 @@ function sendAnthropicError(res: ServerResponse, error: unknown) {
 async function writeOpenAIAnswer(res: ServerResponse, run: ChatRun) {
   if (run.outcome.kind !== 'completion') return writeOpenAIStream(res, run)
   run.meter.observeCompletion(run.outcome.completion)
-  sendJson(res, 200, run.outcome.completion)
+  // The upstream's own bytes when it speaks OpenAI: a long answer is not encoded a second time.
+  if (run.outcome.raw !== undefined) sendJsonText(res, 200, run.outcome.raw)
+  else sendJson(res, 200, run.outcome.completion)
 }
 
 function writeRaw(res: ServerResponse, run: ChatRun) {

@@ -22,9 +22,10 @@ const STREAM_DELAY_MS: Record<string, number> = { 'sk-slow': 200, 'sk-drip': 100
 
 const REPLY = 'Hello from the fake upstream, streamed in pieces.'
 
+/** Indented, as OpenAI's own API answers. */
 function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' })
-  res.end(JSON.stringify(body))
+  res.end(JSON.stringify(body, null, 2))
 }
 
 function completion(body: Record<string, any>) {

@@ -114,6 +114,19 @@ describe('chat completions', () => {
     })
   })
 
+  it('passes an OpenAI-style answer on byte for byte', async () => {
+    const res = await fetch(`${server.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customerKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] }),
+    })
+    const text = await res.text()
+    expect(res.status).toBe(200)
+    // The fake indents its JSON as OpenAI does; an answer parsed and encoded again would not be.
+    expect(text).toContain('\n  "choices": [')
+    expect(JSON.parse(text).choices[0].message.content).toBe('Hello from the fake upstream, streamed in pieces.')
+  })
+
   it('streams pieces as they come, asking the upstream for usage without passing it on', async () => {
     const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true })
     const pieces: string[] = []

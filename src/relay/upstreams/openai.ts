@@ -66,7 +66,7 @@ export async function openAIChat({ request, candidate, signal, timeouts }: ChatC
   if (request.stream) return { kind: 'stream', pieces: pieces(response) }
   const text = await readBounded(response.body, 32 * 1024 * 1024)
   try {
-    return { kind: 'completion', completion: JSON.parse(text) as OpenAICompletion }
+    return { kind: 'completion', completion: JSON.parse(text) as OpenAICompletion, raw: text }
   } catch {
     throw new UpstreamFailure(502, `the upstream answered 2xx with a body that is not JSON: ${text.slice(0, 200)}`)
   }

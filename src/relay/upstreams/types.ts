@@ -11,7 +11,8 @@ export type StreamPiece = { chunk: OpenAIChunk; raw?: string }
  * Failures before the first byte are thrown as UpstreamFailure so the relay can try the next key.
  */
 export type ChatOutcome =
-  | { kind: 'completion'; completion: OpenAICompletion }
+  /** `raw` is the upstream's own JSON of an OpenAI-style answer, sent to OpenAI clients as is. */
+  | { kind: 'completion'; completion: OpenAICompletion; raw?: string }
   | { kind: 'stream'; pieces: AsyncIterable<StreamPiece> }
   /** Anthropic's own answer to an Anthropic request, passed through untranslated. */
   | { kind: 'anthropic-message'; message: AnthropicMessage }

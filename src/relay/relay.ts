@@ -204,15 +204,17 @@ export function createRelay(deps: RelayDeps) {
     }
     for (const candidate of candidates) {
       attempts += 1
-      const attempt = new AbortController()
+      // A stream that failed on its first piece is still open, so each stream attempt gets a signal
+      // of its own to close it with; a short answer that failed was read whole (or never came).
+      const attempt = stream ? new AbortController() : undefined
       // Stays attached on success: a client that leaves mid-stream must close the upstream too.
-      const stop = () => attempt.abort()
-      call.signal.addEventListener('abort', stop, { once: true })
+      const stop = () => attempt?.abort()
+      if (attempt) call.signal.addEventListener('abort', stop, { once: true })
       try {
-        return { result: await send(candidate, attempt.signal), candidate, attempts, key, model: model!, started, requestId, charging: charging! }
+        return { result: await send(candidate, attempt?.signal ?? call.signal), candidate, attempts, key, model: model!, started, requestId, charging: charging! }
       } catch (error) {
-        attempt.abort()
-        call.signal.removeEventListener('abort', stop)
+        attempt?.abort()
+        if (attempt) call.signal.removeEventListener('abort', stop)
         if (call.signal.aborted) throw failed(new RelayError(499, 'The client closed the request.', 'client_closed'))
         if (error instanceof RelayError) throw failed(error)
         last = asFailure(error, candidate.providerKey?.secret)

@@ -69,22 +69,19 @@ export function orderCandidates(
     }
   }
 
-  const tiers = new Map<string, KeyChoice[]>()
-  for (const choice of choices) {
-    const tier = `${choice.specific ? 0 : 1}:${-choice.key.priority}`
-    tiers.set(tier, [...(tiers.get(tier) ?? []), choice])
-  }
-  const tierOrder = [...tiers.keys()].sort((a, b) => {
-    const [sa, pa] = a.split(':').map(Number)
-    const [sb, pb] = b.split(':').map(Number)
-    return sa! - sb! || pa! - pb!
-  })
-  for (const tierId of tierOrder) {
-    const tier = tiers.get(tierId)!
-    const roundRobin = tier.every((c) => c.platform.routing === 'round-robin')
-    const ordered = roundRobin
-      ? rotate(tier, state.turns, `${model.id}|${tierId}`)
-      : weightedShuffle(tier, (c) => c.key.weight, random)
+  // Tiers: dedicated keys first, then higher priority first (a stable sort keeps the catalog's order within one).
+  choices.sort((a, b) => Number(b.specific) - Number(a.specific) || b.key.priority - a.key.priority)
+  for (let start = 0, end = 0; start < choices.length; start = end) {
+    const first = choices[start]!
+    end = start + 1
+    while (end < choices.length && choices[end]!.specific === first.specific && choices[end]!.key.priority === first.key.priority) end++
+    const tier = choices.slice(start, end)
+    const ordered =
+      tier.length === 1
+        ? tier
+        : tier.every((c) => c.platform.routing === 'round-robin')
+          ? rotate(tier, state.turns, `${model.id}|${first.specific ? 0 : 1}:${-first.key.priority}`)
+          : weightedShuffle(tier, (c) => c.key.weight, random)
     for (const { key, platform } of ordered) {
       candidates.push({ platform, providerKey: key, baseUrl: key.baseUrl || platform.baseUrl, upstreamModel })
     }

@@ -3,6 +3,7 @@ import OpenAI from 'openai'
 
 import { DEMO_MODEL_NAME } from '../../src/seed'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
+import { waitFor } from '../helpers/rest'
 import { catalogSettled, startTestServer, type TestServer } from '../helpers/server'
 
 /**
@@ -75,6 +76,10 @@ beforeAll(async () => {
   const stalled = await createPlatform('Stalled')
   await createModel('gpt-stall', stalled.id)
   await createProviderKey(stalled.id, 'sk-stall')
+  // A platform of its own: the timeout test above leaves its key cooling down.
+  const abandoned = await createPlatform('Stalled, for the client that leaves')
+  await createModel('gpt-abandoned', abandoned.id)
+  await createProviderKey(abandoned.id, 'sk-stall')
 
   const slow = await createPlatform('Slow')
   await createModel('gpt-slow', slow.id)
@@ -334,6 +339,24 @@ describe('failover', () => {
     expect(error.status).toBe(504)
     expect(error.code).toBe('upstream_timeout')
     expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('closes the upstream socket at once when the client of a short request goes away', async () => {
+    const controller = new AbortController()
+    const before = upstream.requests.length
+    const pending = client.chat.completions.create({ model: 'gpt-abandoned', messages: [{ role: 'user', content: 'Hi' }] }, { signal: controller.signal }).catch((e) => e)
+    expect(await waitFor(async () => upstream.requests.length > before, { timeoutMs: 5_000, intervalMs: 10 })).not.toBeNull()
+    const index = upstream.requests.length - 1
+    controller.abort()
+    await pending
+    const abortedAt = Date.now()
+    // Well before the upstream's first-byte timeout (800 ms in this suite) would close it.
+    while (!upstream.closedSockets.includes(index) && Date.now() - abortedAt < 400) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    expect(upstream.closedSockets).toContain(index)
+    const [log] = await usageLogs({ model: { equals: 'gpt-abandoned' } })
+    expect(log).toMatchObject({ status: 'client-aborted', httpStatus: 499 })
   })
 
   it('closes the upstream socket within a second when the client goes away', async () => {

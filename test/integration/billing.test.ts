@@ -6,6 +6,7 @@ import OpenAI from 'openai'
 import { findWallet, ledgerTotals, postEntry } from '../../src/billing/ledger'
 import { num, sqlRunnerOf, type SqlRunner } from '../../src/billing/sql'
 import { grantPlan } from '../../src/billing/subscriptions'
+import { addModel, platformWithKeys } from '../helpers/catalog'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
 import { rest } from '../helpers/rest'
 import { ADMIN_EMAIL, ADMIN_PASSWORD, catalogSettled, signIn, startTestServer, type TestServer } from '../helpers/server'
@@ -18,12 +19,6 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, catalogSettled, signIn, startTestServer, t
 let server: TestServer
 let upstream: FakeUpstream
 let money: SqlRunner
-
-async function platformWith(name: string, providerKey: string) {
-  const platform = await server.payload.create({ collection: 'platforms', data: { name, kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' } })
-  await server.payload.create({ collection: 'provider-keys', data: { name: providerKey, platform: platform.id, key: providerKey, status: 'active' } })
-  return platform.id
-}
 
 async function customer() {
   const email = `c-${randomUUID()}@billing.test`
@@ -59,16 +54,15 @@ beforeAll(async () => {
   upstream = await startFakeOpenAI()
   server = await startTestServer()
   money = sqlRunnerOf(server.payload)
-  const good = await platformWith('Priced', 'sk-good')
-  const down = await platformWith('Down', 'sk-down')
-  const slow = await platformWith('Slow', 'sk-slow')
-  const create = (name: string, platform: string, prices: Record<string, number>) =>
-    server.payload.create({ collection: 'models', data: { name, platforms: [platform], kind: 'chat', status: 'active', ...prices } })
-  await create('per-request', good, { requestPrice: 1000 })
-  await create('per-token', good, { inputPrice: 2_000_000, cachedInputPrice: 500_000, outputPrice: 8_000_000, supplierCost: 1_000_000, inputMultiplier: 1.5 })
-  await create('broken', down, { requestPrice: 1000 })
-  await create('slow-tokens', slow, { outputPrice: 1_000_000_000 })
-  await create('plan-*', good, { requestPrice: 1000 })
+  const p = server.payload
+  const good = await platformWithKeys(p, 'Priced', upstream.baseUrl, ['sk-good'])
+  const down = await platformWithKeys(p, 'Down', upstream.baseUrl, ['sk-down'])
+  const slow = await platformWithKeys(p, 'Slow', upstream.baseUrl, ['sk-slow'])
+  await addModel(p, 'per-request', good, { requestPrice: 1000 })
+  await addModel(p, 'per-token', good, { inputPrice: 2_000_000, cachedInputPrice: 500_000, outputPrice: 8_000_000, supplierCost: 1_000_000, inputMultiplier: 1.5 })
+  await addModel(p, 'broken', down, { requestPrice: 1000 })
+  await addModel(p, 'slow-tokens', slow, { outputPrice: 1_000_000_000 })
+  await addModel(p, 'plan-*', good, { requestPrice: 1000 })
   await catalogSettled(server)
 }, 120_000)
 

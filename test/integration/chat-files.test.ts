@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { postEntry } from '../../src/billing/ledger'
 import { sqlRunnerOf } from '../../src/billing/sql'
 import { closeOcr } from '../../src/files/ocr'
+import { addModel, platformWithKeys } from '../helpers/catalog'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
 import { chineseImage, docxSample, pdfSample, wavSample, zipSample } from '../helpers/file-samples'
 import { catalogSettled, signIn, startTestServer, type Session, type TestServer } from '../helpers/server'
@@ -121,12 +122,8 @@ describe('audio', () => {
   })
 
   it('transcribes through the relay on the customer’s account: routed, logged and charged', async () => {
-    const platform = await server.payload.create({ collection: 'platforms', data: { name: 'Fake speech', kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' } })
-    await server.payload.create({ collection: 'provider-keys', data: { name: 'speech', platform: platform.id, key: 'sk-good', priority: 0, weight: 1, status: 'active' } })
-    await server.payload.create({
-      collection: 'models',
-      data: { name: 'speech-to-text', platforms: [platform.id], upstreamName: 'whisper-1', kind: 'audio', status: 'active', requestPrice: AUDIO_PRICE },
-    })
+    const platform = await platformWithKeys(server.payload, 'Fake speech', upstream.baseUrl, ['sk-good'])
+    await addModel(server.payload, 'speech-to-text', platform, { upstreamName: 'whisper-1', kind: 'audio', requestPrice: AUDIO_PRICE })
     await catalogSettled(server)
     await sqlRunnerOf(server.payload).transaction((tx) => postEntry(tx, { ownerId: customerId, kind: 'top-up', bucket: 'cash', amount: 1_000_000, idempotencyKey: randomUUID() }))
 

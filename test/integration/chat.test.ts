@@ -7,6 +7,7 @@ import { sqlRunnerOf, type SqlRunner } from '../../src/billing/sql'
 import { grantPlan } from '../../src/billing/subscriptions'
 import { seedPromptTemplates, TEMPLATES } from '../../src/chat/templates'
 import { DEMO_MODEL_NAME } from '../../src/seed'
+import { addModel, platformWithKeys } from '../helpers/catalog'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
 import { rest, waitFor } from '../helpers/rest'
 import { catalogSettled, signIn, startTestServer, type TestServer } from '../helpers/server'
@@ -101,19 +102,12 @@ beforeAll(async () => {
   upstream = await startFakeOpenAI()
   server = await startTestServer()
   money = sqlRunnerOf(server.payload)
-  const platform = async (name: string, key: string) => {
-    const p = await server.payload.create({ collection: 'platforms', data: { name, kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' } })
-    await server.payload.create({ collection: 'provider-keys', data: { name: key, platform: p.id, key, status: 'active' } })
-    return p.id
-  }
-  const good = await platform('Good', 'sk-good')
-  const slow = await platform('Slow', 'sk-slow')
-  const model = (name: string, platformId: string, data: Record<string, unknown>) =>
-    server.payload.create({ collection: 'models', data: { name, platforms: [platformId], kind: 'chat', status: 'active', ...data } })
-  await model('priced-chat', good, { requestPrice: 1000, contextWindow: 8000, vision: true })
-  await model('tiny-context', good, { requestPrice: 1000, contextWindow: 50 })
-  await model('slow-chat', slow, { outputPrice: 1_000_000 })
-  await server.payload.create({ collection: 'models', data: { name: 'embed-1', platforms: [good], kind: 'embedding', status: 'active' } })
+  const good = await platformWithKeys(server.payload, 'Good', upstream.baseUrl, ['sk-good'])
+  const slow = await platformWithKeys(server.payload, 'Slow', upstream.baseUrl, ['sk-slow'])
+  await addModel(server.payload, 'priced-chat', good, { requestPrice: 1000, contextWindow: 8000, vision: true })
+  await addModel(server.payload, 'tiny-context', good, { requestPrice: 1000, contextWindow: 50 })
+  await addModel(server.payload, 'slow-chat', slow, { outputPrice: 1_000_000 })
+  await addModel(server.payload, 'embed-1', good, { kind: 'embedding' })
   await catalogSettled(server)
 }, 120_000)
 
@@ -419,9 +413,8 @@ describe('models, config and templates', () => {
 describe('titles', () => {
   it('keeps the first words of the question when the title model fails', async () => {
     const mia = await customer()
-    const down = await server.payload.create({ collection: 'platforms', data: { name: 'Down', kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' } })
-    await server.payload.create({ collection: 'provider-keys', data: { name: 'down', platform: down.id, key: 'sk-down', status: 'active' } })
-    await server.payload.create({ collection: 'models', data: { name: 'broken-titles', platforms: [down.id], kind: 'chat', status: 'active', titleModel: true } })
+    const down = await platformWithKeys(server.payload, 'Down', upstream.baseUrl, ['sk-down'])
+    await addModel(server.payload, 'broken-titles', down, { titleModel: true })
     const { docs } = await server.payload.find({ collection: 'models', where: { name: { equals: DEMO_MODEL_NAME } } })
     await server.payload.update({ collection: 'models', id: docs[0]!.id, data: { titleModel: false } })
     await catalogSettled(server)

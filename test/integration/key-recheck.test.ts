@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
 import { recheckDisabledKeys } from '../../src/jobs/recheck-keys'
 import { createSecrets } from '../../src/lib/secrets'
+import { addPlatform, addProviderKey } from '../helpers/catalog'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
 import { startTestServer, type TestServer } from '../helpers/server'
 
@@ -14,17 +15,14 @@ const ids: Record<string, string> = {}
 beforeAll(async () => {
   upstream = await startFakeOpenAI()
   server = await startTestServer({ MODELGATE_ENCRYPTION_KEY: ENCRYPTION_KEY })
-  const platform = await server.payload.create({
-    collection: 'platforms',
-    data: { name: 'Recheck', kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' },
-  })
+  const platform = await addPlatform(server.payload, 'Recheck', upstream.baseUrl)
   const keys = [
     ['recovered', 'sk-good', 'disabled-auto'],
     ['still-revoked', 'sk-revoked', 'disabled-auto'],
     ['by-hand', 'sk-good', 'disabled-manual'],
   ] as const
   for (const [name, key, status] of keys) {
-    const doc = await server.payload.create({ collection: 'provider-keys', data: { name, platform: platform.id, key, status, priority: 0, weight: 1 } })
+    const doc = await addProviderKey(server.payload, platform, key, { name, status })
     ids[name] = doc.id
   }
 })

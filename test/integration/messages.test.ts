@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import OpenAI from 'openai'
 
+import { addModel, platformWithKeys } from '../helpers/catalog'
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
 import { catalogSettled, startTestServer, type TestServer } from '../helpers/server'
@@ -27,12 +28,8 @@ beforeAll(async () => {
   openaiUpstream = await startFakeOpenAI()
   server = await startTestServer()
   const p = server.payload
-  const anthropicPlatform = await p.create({ collection: 'platforms', data: { name: 'Claude', kind: 'anthropic', baseUrl: claude.baseUrl, status: 'active' } })
-  await p.create({ collection: 'models', data: { name: 'claude-test', upstreamName: 'claude-upstream-1', platforms: [anthropicPlatform.id], kind: 'chat', status: 'active' } })
-  await p.create({ collection: 'provider-keys', data: { name: 'ant', platform: anthropicPlatform.id, key: 'sk-ant-good', status: 'active', priority: 0, weight: 1 } })
-  const openaiPlatform = await p.create({ collection: 'platforms', data: { name: 'OpenAI fake', kind: 'openai-compatible', baseUrl: openaiUpstream.baseUrl, status: 'active' } })
-  await p.create({ collection: 'models', data: { name: 'gpt-test', platforms: [openaiPlatform.id], kind: 'chat', status: 'active' } })
-  await p.create({ collection: 'provider-keys', data: { name: 'oa', platform: openaiPlatform.id, key: 'sk-good', status: 'active', priority: 0, weight: 1 } })
+  await addModel(p, 'claude-test', await platformWithKeys(p, 'Claude', claude.baseUrl, ['sk-ant-good'], 'anthropic'), { upstreamName: 'claude-upstream-1' })
+  await addModel(p, 'gpt-test', await platformWithKeys(p, 'OpenAI fake', openaiUpstream.baseUrl, ['sk-good']))
   const owner = await p.create({ collection: 'users', data: { email: 'claude@messages.test', password: 'messages-password-1' } })
   apiKey = ((await p.create({ collection: 'api-keys', data: { name: 'k', owner: owner.id, status: 'active' } })) as unknown as { key: string }).key
   await catalogSettled(server)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 
+import { addModel, platformWithKeys } from '../helpers/catalog'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
 import { catalogSettled, startTestServer, type TestServer } from '../helpers/server'
 
@@ -23,9 +24,7 @@ beforeAll(async () => {
   upstream = await startFakeOpenAI()
   server = await startTestServer({ TRUST_PROXY: 'true' })
   const customer = await server.payload.create({ collection: 'users', data: { email: 'ip@relay.test', password: 'relay-password-1' } })
-  const platform = await server.payload.create({ collection: 'platforms', data: { name: 'Fake', kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' } })
-  await server.payload.create({ collection: 'models', data: { name: 'ip-test', platforms: [platform.id], kind: 'chat', status: 'active' } })
-  await server.payload.create({ collection: 'provider-keys', data: { name: 'good', platform: platform.id, key: 'sk-good', priority: 0, weight: 1, status: 'active' } })
+  await addModel(server.payload, 'ip-test', await platformWithKeys(server.payload, 'Fake', upstream.baseUrl, ['sk-good']))
   const key = await server.payload.create({ collection: 'api-keys', data: { name: 'office', owner: customer.id, status: 'active', ipAllowList: ['192.0.2.0/24'] } })
   apiKey = (key as unknown as { key: string }).key
   await catalogSettled(server)

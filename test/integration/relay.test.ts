@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import OpenAI from 'openai'
 
 import { DEMO_MODEL_NAME } from '../../src/seed'
+import { addModel, addPlatform, addProviderKey, platformWithKeys } from '../helpers/catalog'
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai'
 import { waitFor } from '../helpers/rest'
 import { catalogSettled, startTestServer, type TestServer } from '../helpers/server'
@@ -16,27 +17,6 @@ let upstream: FakeUpstream
 let client: OpenAI
 let customerKey: string
 let customerId: string
-
-async function createPlatform(name: string) {
-  return server.payload.create({
-    collection: 'platforms',
-    data: { name, kind: 'openai-compatible', baseUrl: upstream.baseUrl, status: 'active' },
-  })
-}
-
-async function createModel(name: string, platformId: string, upstreamName?: string) {
-  return server.payload.create({
-    collection: 'models',
-    data: { name, platforms: [platformId], upstreamName, kind: 'chat', status: 'active' },
-  })
-}
-
-async function createProviderKey(platformId: string, key: string, priority = 0) {
-  return server.payload.create({
-    collection: 'provider-keys',
-    data: { name: key, platform: platformId, key, priority, weight: 1, status: 'active' },
-  })
-}
 
 async function createApiKey(data: Record<string, unknown> = {}): Promise<string> {
   const doc = await server.payload.create({
@@ -58,39 +38,31 @@ beforeAll(async () => {
   const customer = await server.payload.create({ collection: 'users', data: { email: 'dev@relay.test', password: 'relay-password-1' } })
   customerId = customer.id
 
-  const main = await createPlatform('Fake OpenAI')
-  await createModel('gpt-test', main.id, 'gpt-upstream')
-  await createModel('gpt-4-gizmo-*', main.id)
-  await createProviderKey(main.id, 'sk-good')
+  const p = server.payload
+  const main = await platformWithKeys(p, 'Fake OpenAI', upstream.baseUrl, ['sk-good'])
+  await addModel(p, 'gpt-test', main, { upstreamName: 'gpt-upstream' })
+  await addModel(p, 'gpt-4-gizmo-*', main)
 
-  const failover = await createPlatform('Failover')
-  await createModel('gpt-failover', failover.id)
-  await createProviderKey(failover.id, 'sk-revoked', 10)
-  await createProviderKey(failover.id, 'sk-good', 0)
+  const failover = await addPlatform(p, 'Failover', upstream.baseUrl)
+  await addModel(p, 'gpt-failover', failover)
+  await addProviderKey(p, failover, 'sk-revoked', { priority: 10 })
+  await addProviderKey(p, failover, 'sk-good')
 
-  const busy = await createPlatform('Busy')
-  await createModel('gpt-busy', busy.id)
-  await createProviderKey(busy.id, 'sk-busy', 1)
-  await createProviderKey(busy.id, 'sk-down', 0)
+  const busy = await addPlatform(p, 'Busy', upstream.baseUrl)
+  await addModel(p, 'gpt-busy', busy)
+  await addProviderKey(p, busy, 'sk-busy', { priority: 1 })
+  await addProviderKey(p, busy, 'sk-down')
 
-  const stalled = await createPlatform('Stalled')
-  await createModel('gpt-stall', stalled.id)
-  await createProviderKey(stalled.id, 'sk-stall')
+  await addModel(p, 'gpt-stall', await platformWithKeys(p, 'Stalled', upstream.baseUrl, ['sk-stall']))
   // A platform of its own: the timeout test above leaves its key cooling down.
-  const abandoned = await createPlatform('Stalled, for the client that leaves')
-  await createModel('gpt-abandoned', abandoned.id)
-  await createProviderKey(abandoned.id, 'sk-stall')
+  await addModel(p, 'gpt-abandoned', await platformWithKeys(p, 'Stalled, for the client that leaves', upstream.baseUrl, ['sk-stall']))
+  await addModel(p, 'gpt-slow', await platformWithKeys(p, 'Slow', upstream.baseUrl, ['sk-slow']))
 
-  const slow = await createPlatform('Slow')
-  await createModel('gpt-slow', slow.id)
-  await createProviderKey(slow.id, 'sk-slow')
+  await addModel(p, 'text-embed', main, { upstreamName: 'text-embedding-3-small' })
+  await addModel(p, 'image-gen', main)
+  await addModel(p, 'whisper-test', main, { upstreamName: 'whisper-1' })
 
-  await createModel('text-embed', main.id, 'text-embedding-3-small')
-  await createModel('image-gen', main.id)
-  await createModel('whisper-test', main.id, 'whisper-1')
-
-  const empty = await createPlatform('Empty')
-  await createModel('gpt-nokeys', empty.id)
+  await addModel(p, 'gpt-nokeys', await addPlatform(p, 'Empty', upstream.baseUrl))
 
   customerKey = await createApiKey()
   await catalogSettled(server)

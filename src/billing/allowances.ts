@@ -146,6 +146,31 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number; 
   }
 
   /**
+   * Gives what the owner's allowance has spare back to the wallet, for a request that needs a
+   * reservation of its own (a stream, a plan) and found the wallet short; returns whether there was
+   * any. Memory gives it up before the transaction, so no hold can take it meanwhile.
+   */
+  function giveBackSpare(ownerId: string): Promise<boolean> {
+    return serial(async () => {
+      const allowance = live(ownerId)
+      const extra = spare(allowance)
+      if (extra <= 0) return false
+      allowance!.amount -= extra
+      const now = at(new Date())
+      try {
+        await runner.transaction(async (tx) => {
+          await tx.query('UPDATE reservations SET amount = amount - ?, updated_at = ? WHERE request_id = ?', [extra, now, allowance!.id])
+          await tx.query('UPDATE wallets SET reserved = reserved - ?, updated_at = ? WHERE id = ?', [extra, now, allowance!.walletId])
+        })
+      } catch (error) {
+        allowance!.amount += extra
+        throw error
+      }
+      return true
+    })
+  }
+
+  /**
    * Groups the batch's requests held on allowances by allowance, and decides which allowances this
    * settlement releases (no new hold is taken from them from now on): those it leaves with nothing
    * in flight and no hold taken for `idleMs` (any idle time when `idle` is 0), including idle ones
@@ -195,6 +220,7 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number; 
 
   return {
     hold,
+    giveBackSpare,
     prepare,
     serial,
     /** The reservation rows this server's allowances hold (renewed with its leases). */

@@ -100,9 +100,16 @@ export function createBilling(runner: SqlRunner, options: { leaseMs: number; all
     if (!stream && !(await coverage.mayCover(input.ownerId, input.model))) {
       return isFree(input.prices) ? nothingHeld(input) : allowances.hold(input, walletEstimate(input))
     }
-    const hold = await new Promise<Hold>((resolve, reject) => {
-      waiting.push({ input: { ...input, leaseUntil: new Date(Date.now() + options.leaseMs) }, resolve, reject })
-      if (!draining) void drain()
+    const reserveRow = () =>
+      new Promise<Hold>((resolve, reject) => {
+        waiting.push({ input: { ...input, leaseUntil: new Date(Date.now() + options.leaseMs) }, resolve, reject })
+        if (!draining) void drain()
+      })
+    // Money this server set aside for the customer's short requests is theirs too: a stream after a
+    // run of short requests must not be refused for it.
+    const hold = await reserveRow().catch(async (error) => {
+      if (!(error instanceof NoFunds && (await allowances.giveBackSpare(input.ownerId)))) throw error
+      return reserveRow()
     })
     // The hint said a plan might take it and none had room: read the owner's plans afresh.
     if (!stream && hold.target.kind !== 'plan') coverage.forget(input.ownerId)

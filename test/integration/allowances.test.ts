@@ -134,6 +134,35 @@ describe('allowances', () => {
     }
   })
 
+  it('gives the allowance’s spare money back when a stream of the same customer finds the wallet short', async () => {
+    const sequential = createBilling(money, { leaseMs: 60_000, allowanceIdleMs: 60_000 })
+    try {
+      const owner = await customerWith(2_500)
+      const short = await reserveShort(owner, PER_TOKEN, sequential)
+      await settleAll([short], 400, sequential)
+      // The allowance (twice the first request) outlives the settlement: 1,600 of the 2,100 left are set aside.
+      expect(await allowanceRows(owner)).toEqual([1_600])
+      expect(await balancedWallet(owner)).toMatchObject({ cash: 2_100, reserved: 1_600 })
+      const stream = await sequential.reserve(
+        { requestId: randomUUID(), ownerId: owner, model: 'm', prices: PER_TOKEN, tierMultiplier: 1, estimate: tokens(1000), stream: true },
+        noProgress,
+      )
+      expect(stream).toMatchObject({ amount: 1_000, recorded: true })
+      expect(await allowanceRows(owner)).toEqual([0])
+      expect(await balancedWallet(owner)).toMatchObject({ cash: 2_100, reserved: 1_000 })
+      // With nothing spare anywhere, a request the wallet cannot cover is still refused.
+      await expect(
+        sequential.reserve({ requestId: randomUUID(), ownerId: owner, model: 'm', prices: PER_TOKEN, tierMultiplier: 1, estimate: tokens(1_200), stream: true }, noProgress),
+      ).rejects.toBeInstanceOf(NoFunds)
+      await settleAll([stream], 100, sequential)
+      await sequential.close()
+      expect(await allowanceRows(owner)).toEqual([])
+      expect(await balancedWallet(owner)).toMatchObject({ cash: 2_000, reserved: 0 })
+    } finally {
+      await sequential.close()
+    }
+  })
+
   it('tops an allowance up in the background once less than half of it is spare', async () => {
     const owner = await customerWith(1_000_000)
     const holds = [await reserveShort(owner), await reserveShort(owner)]

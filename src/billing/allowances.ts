@@ -157,16 +157,21 @@ export function createAllowances(runner: SqlRunner, options: { leaseMs: number; 
       if (extra <= 0) return false
       allowance!.amount -= extra
       const now = at(new Date())
+      let kept: boolean
       try {
-        await runner.transaction(async (tx) => {
-          await tx.query('UPDATE reservations SET amount = amount - ?, updated_at = ? WHERE request_id = ?', [extra, now, allowance!.id])
+        kept = await runner.transaction(async (tx) => {
+          const rows = await tx.query('UPDATE reservations SET amount = amount - ?, updated_at = ? WHERE request_id = ? RETURNING id', [extra, now, allowance!.id])
+          // Reconciliation took its row (this server stalled past its lease): the money is back already.
+          if (rows.length === 0) return false
           await tx.query('UPDATE wallets SET reserved = reserved - ?, updated_at = ? WHERE id = ?', [extra, now, allowance!.walletId])
+          return true
         })
       } catch (error) {
         allowance!.amount += extra
         throw error
       }
-      return true
+      if (!kept && byOwner.get(ownerId) === allowance) byOwner.delete(ownerId)
+      return kept
     })
   }
 

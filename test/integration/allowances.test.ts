@@ -163,6 +163,26 @@ describe('allowances', () => {
     }
   })
 
+  it('never gives back twice what reconciliation already released', async () => {
+    const sequential = createBilling(money, { leaseMs: 60_000, allowanceIdleMs: 60_000 })
+    try {
+      const owner = await customerWith(2_500)
+      await settleAll([await reserveShort(owner, PER_TOKEN, sequential)], 400, sequential)
+      expect(await allowanceRows(owner)).toEqual([1_600])
+      // Another server's reconciliation sees the lease run out (this server stalled).
+      await reconcileReservations(money, new Date(Date.now() + 120_000))
+      expect(await balancedWallet(owner)).toMatchObject({ cash: 2_100, reserved: 0 })
+      const stream = { requestId: randomUUID(), ownerId: owner, model: 'm', prices: PER_TOKEN, tierMultiplier: 1, estimate: tokens(2_200), stream: true }
+      await expect(sequential.reserve(stream, noProgress)).rejects.toBeInstanceOf(NoFunds)
+      expect(await balancedWallet(owner)).toMatchObject({ cash: 2_100, reserved: 0 })
+      // The next short request grows an allowance of its own.
+      await reserveShort(owner, PER_TOKEN, sequential)
+      expect(await allowanceRows(owner)).toHaveLength(1)
+    } finally {
+      await sequential.close()
+    }
+  })
+
   it('tops an allowance up in the background once less than half of it is spare', async () => {
     const owner = await customerWith(1_000_000)
     const holds = [await reserveShort(owner), await reserveShort(owner)]

@@ -105,28 +105,43 @@ async function settleAllowances(tx: Tx, batch: SettlementBatch, bills: Map<numbe
 }
 
 /**
- * The batch's requests that a previous attempt settled: a batch is tried again when its commit was
- * not heard of (a connection lost after COMMIT, a thread that died before answering), and must not
- * charge twice. A request reconciliation logged as interrupted still gets its own log.
+ * What the usage log already holds of the batch's requests: those a previous attempt settled (a
+ * batch is tried again when its commit was not heard of: a connection lost after COMMIT, a thread
+ * that died before answering; they must not be charged twice), and those reconciliation settled as
+ * interrupted while this server stalled past their lease (they still get their own log).
  */
-async function settledBefore(tx: Tx, batch: SettlementBatch): Promise<Set<number>> {
+async function loggedBefore(tx: Tx, batch: SettlementBatch): Promise<{ settled: Set<number>; interrupted: Set<number> }> {
   const ids = batch.items.map((item) => String(item.row.request_id))
-  if (ids.length === 0) return new Set()
-  const rows = await tx.query(`SELECT request_id FROM usage_logs WHERE request_id IN (${placeholders(ids.length)}) AND status <> 'interrupted'`, ids)
-  const logged = new Set(rows.map((row) => String(row.request_id)))
-  return new Set(ids.flatMap((id, i) => (logged.has(id) ? [i] : [])))
+  const settled = new Set<number>()
+  const interrupted = new Set<number>()
+  if (ids.length === 0) return { settled, interrupted }
+  const rows = await tx.query(`SELECT request_id, status FROM usage_logs WHERE request_id IN (${placeholders(ids.length)})`, ids)
+  const statuses = new Map<string, Set<string>>()
+  for (const row of rows) statuses.set(String(row.request_id), (statuses.get(String(row.request_id)) ?? new Set()).add(String(row.status)))
+  ids.forEach((id, i) => {
+    const logged = statuses.get(id)
+    if (!logged) return
+    if ([...logged].some((status) => status !== 'interrupted')) settled.add(i)
+    else interrupted.add(i)
+  })
+  return { settled, interrupted }
 }
+
+/** Why a request has two usage records: the second one shows what it used, charged nothing more. */
+export const SETTLED_AFTER_RECOVERY =
+  'Settled after the crash recovery had charged this request for what it had delivered (its "interrupted" record); nothing more was charged.'
 
 /** The batch in the caller's transaction; returns what each allowance settled, in the batch's order. */
 export async function writeSettlement(tx: Tx, batch: SettlementBatch): Promise<AllowanceSettled[]> {
   const bills = new Map<number, Bill>()
-  const done = await settledBefore(tx, batch)
+  const { settled: done, interrupted } = await loggedBefore(tx, batch)
   const settled = await settleAllowances(tx, batch, bills, done)
   const rows: Row[] = []
   for (const [i, item] of batch.items.entries()) {
     if (done.has(i)) continue
     const bill = bills.get(i) ?? (item.hold ? await settle(tx, item.hold, item.outcome, item.id) : undefined)
-    rows.push({ id: item.id, ...item.row, ...(bill ? billColumns(bill) : {}), prices: item.hold ? item.outcome.prices : null })
+    const error = interrupted.has(i) ? SETTLED_AFTER_RECOVERY : (item.row.error ?? null)
+    rows.push({ id: item.id, ...item.row, error, ...(bill ? billColumns(bill) : {}), prices: item.hold ? item.outcome.prices : null })
   }
   await insertRows(tx, 'usage_logs', rows)
   // Straight to the table: a key's last use is bookkeeping, not a catalog change (no hooks, no audit).

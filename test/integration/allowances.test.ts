@@ -6,7 +6,7 @@ import { NoFunds, type Hold } from '../../src/billing/holds'
 import { findWallet, ledgerTotals, postEntry } from '../../src/billing/ledger'
 import { FREE, type ModelPrices, type Usage } from '../../src/billing/pricing'
 import { createBilling, reconcileReservations, type Billing } from '../../src/billing/service'
-import { writeSettlement } from '../../src/billing/settlement'
+import { SETTLED_AFTER_RECOVERY, writeSettlement } from '../../src/billing/settlement'
 import { at, num, sqlRunnerOf, type SqlRunner } from '../../src/billing/sql'
 import { waitFor } from '../helpers/rest'
 import { startTestServer, type TestServer } from '../helpers/server'
@@ -181,6 +181,26 @@ describe('allowances', () => {
     } finally {
       await sequential.close()
     }
+  })
+
+  it('says why a stream settled after the crash recovery charged it has a second usage record', async () => {
+    const owner = await customerWith(10_000)
+    const stream = await billing.reserve(
+      { requestId: randomUUID(), ownerId: owner, model: 'm', prices: PER_TOKEN, tierMultiplier: 1, estimate: tokens(1000), stream: true },
+      noProgress,
+    )
+    // Another server's reconciliation sees the lease run out (this server stalled) and settles the
+    // stream for what it had reported delivering: nothing.
+    await reconcileReservations(money, new Date(Date.now() + 120_000))
+    await settleAll([stream], 700)
+    await settleAll([stream], 700) // the same batch again: nothing new
+    const logs = await money.query('SELECT status, charge, error FROM usage_logs WHERE request_id = ?', [stream.requestId])
+    const byStatus = logs.map((log) => ({ status: String(log.status), charge: num(log.charge), error: log.error })).sort((a, b) => a.status.localeCompare(b.status))
+    expect(byStatus).toEqual([
+      { status: 'interrupted', charge: 0, error: expect.stringContaining('charged for what had been delivered') },
+      { status: 'success', charge: 0, error: SETTLED_AFTER_RECOVERY },
+    ])
+    expect(await balancedWallet(owner)).toMatchObject({ cash: 10_000, reserved: 0 })
   })
 
   it('tops an allowance up in the background once less than half of it is spare', async () => {

@@ -116,13 +116,11 @@ async function loggedBefore(tx: Tx, batch: SettlementBatch): Promise<{ settled: 
   const interrupted = new Set<number>()
   if (ids.length === 0) return { settled, interrupted }
   const rows = await tx.query(`SELECT request_id, status FROM usage_logs WHERE request_id IN (${placeholders(ids.length)})`, ids)
-  const statuses = new Map<string, Set<string>>()
-  for (const row of rows) statuses.set(String(row.request_id), (statuses.get(String(row.request_id)) ?? new Set()).add(String(row.status)))
+  const ownLog = new Set(rows.filter((row) => row.status !== 'interrupted').map((row) => String(row.request_id)))
+  const recoveryLog = new Set(rows.filter((row) => row.status === 'interrupted').map((row) => String(row.request_id)))
   ids.forEach((id, i) => {
-    const logged = statuses.get(id)
-    if (!logged) return
-    if ([...logged].some((status) => status !== 'interrupted')) settled.add(i)
-    else interrupted.add(i)
+    if (ownLog.has(id)) settled.add(i)
+    else if (recoveryLog.has(id)) interrupted.add(i)
   })
   return { settled, interrupted }
 }

@@ -32,6 +32,12 @@ async function usageLogs(where: Record<string, unknown> = {}) {
   return docs
 }
 
+/** The fake upstream saw the socket of its `index`-th request close within `ms` from now. */
+async function expectSocketClosedWithin(index: number, ms: number) {
+  await waitFor(async () => upstream.closedSockets.includes(index), { timeoutMs: ms, intervalMs: 10 })
+  expect(upstream.closedSockets).toContain(index)
+}
+
 beforeAll(async () => {
   upstream = await startFakeOpenAI()
   server = await startTestServer({ RELAY_FIRST_BYTE_TIMEOUT_MS: '800', RELAY_MAX_BODY_MB: '0.05' })
@@ -321,12 +327,8 @@ describe('failover', () => {
     const index = upstream.requests.length - 1
     controller.abort()
     await pending
-    const abortedAt = Date.now()
     // Well before the upstream's first-byte timeout (800 ms in this suite) would close it.
-    while (!upstream.closedSockets.includes(index) && Date.now() - abortedAt < 400) {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    expect(upstream.closedSockets).toContain(index)
+    await expectSocketClosedWithin(index, 400)
     const [log] = await usageLogs({ model: { equals: 'gpt-abandoned' } })
     expect(log).toMatchObject({ status: 'client-aborted', httpStatus: 499 })
   })
@@ -342,11 +344,7 @@ describe('failover', () => {
       for await (const _ of stream) controller.abort()
     })().catch(() => undefined)
     await reading
-    const abortedAt = Date.now()
-    while (!upstream.closedSockets.includes(index) && Date.now() - abortedAt < 1000) {
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    expect(upstream.closedSockets).toContain(index)
+    await expectSocketClosedWithin(index, 1000)
     const [log] = await usageLogs({ model: { equals: 'gpt-slow' } })
     expect(log).toMatchObject({ status: 'client-aborted' })
   })

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 
 import { sessionKey } from '../relay/catalog'
+import type { CallSignal } from '../relay/client-signal'
 import type { Gateway } from '../relay/gateway'
 import { writeMultipart } from '../relay/multipart'
 import type { RelayCall } from '../relay/relay'
@@ -9,7 +10,7 @@ import type { Transcribe, UploadedFile } from './extract'
 
 const ENDPOINT = '/v1/audio/transcriptions'
 
-type Customer = { ownerId: string; headers: IncomingHttpHeaders; ip: string; signal: AbortSignal }
+type Customer = { ownerId: string; headers: IncomingHttpHeaders; ip: string; signal: CallSignal }
 
 /** The operator's speech-to-text model: the catalog's first audio model. */
 function audioModel(gateway: Gateway): string {

@@ -1,6 +1,8 @@
 import { Pool } from 'undici'
 import type { Dispatcher } from 'undici'
 
+import type { CallSignal } from './client-signal'
+
 /**
  * One keep-alive connection pool per upstream origin, shared by every request to it. Timeouts:
  * connect (TCP+TLS), first byte (response headers), idle (silence between body chunks).
@@ -24,7 +26,7 @@ export function sendUpstream(args: {
   url: string
   headers: Record<string, string>
   body?: string | Buffer | NodeJS.ReadableStream
-  signal: AbortSignal
+  signal: CallSignal
   timeouts: Timeouts
   method?: 'POST' | 'GET'
 }): Promise<UpstreamResponse> {

@@ -7,6 +7,7 @@ import { timeOrderedId } from '../lib/ids'
 import { redactSecret } from '../lib/secrets'
 import { accountFrozen, apiKeyFromHeaders, assertModelAllowed, authenticate } from './auth'
 import { findModel, type Catalog, type CatalogApiKey, type CatalogModel } from './catalog'
+import type { CallSignal } from './client-signal'
 import { progressOf, promptCharacters, refusal, toUsage, type BillingPort, type Charging } from './charging'
 import { badRequest, RelayError } from './errors'
 import type { Timeouts } from './http'
@@ -42,7 +43,7 @@ export type RelayDeps = {
  * One request to the relay. `key` is set by callers that authenticated the customer themselves
  * (the chat app's session, see sessionKey); otherwise the API key in the headers decides.
  */
-export type RelayCall = { body: unknown; headers: IncomingHttpHeaders; ip: string; signal: AbortSignal; key?: CatalogApiKey }
+export type RelayCall = { body: unknown; headers: IncomingHttpHeaders; ip: string; signal: CallSignal; key?: CatalogApiKey }
 
 /** A chat answer ready to be written, with everything needed to log it. */
 export type ChatRun = {
@@ -154,7 +155,7 @@ export function createRelay(deps: RelayDeps) {
     stream: boolean,
     allowance: Allowance,
     meter: UsageMeter,
-    send: (candidate: Candidate, signal: AbortSignal) => Promise<T>,
+    send: (candidate: Candidate, signal: CallSignal) => Promise<T>,
   ) {
     const started = Date.now()
     const requestId = timeOrderedId()

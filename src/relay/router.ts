@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
 
 import { matchesAny } from './wildcard'
+import { ClientSignal } from './client-signal'
 import { badRequest, RelayError, openAIError } from './errors'
 import { readMultipart, writeMultipart } from './multipart'
 import type { PassthroughRequest } from './upstreams/passthrough'
@@ -13,11 +14,11 @@ import type { Catalog } from './catalog'
 
 /** A relay call for a request, aborted when the client goes away before the answer is written. */
 function relayCall(res: ServerResponse, body: unknown, headers: IncomingHttpHeaders, ip: string): RelayCall {
-  const controller = new AbortController()
+  const signal = new ClientSignal()
   res.on('close', () => {
-    if (!res.writableFinished) controller.abort()
+    if (!res.writableFinished) signal.abort()
   })
-  return { body, headers, ip: ip.replace(/^::ffff:/, ''), signal: controller.signal }
+  return { body, headers, ip: ip.replace(/^::ffff:/, ''), signal }
 }
 
 /** JSON as express's `res.json` sends it, without the router around it. */

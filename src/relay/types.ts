@@ -1,3 +1,5 @@
+import type { CallSignal } from './client-signal'
+
 /** The subset of OpenAI's chat wire format the relay reads and writes. */
 
 export type ContentPart =
@@ -56,5 +58,5 @@ export type ChatResult =
 /** One upstream wire format. The relay picks an adapter by the platform's `kind`. */
 export interface UpstreamAdapter {
   readonly kind: string
-  chat(request: ChatCompletionRequest, options?: { signal?: AbortSignal }): Promise<ChatResult>
+  chat(request: ChatCompletionRequest, options?: { signal?: CallSignal }): Promise<ChatResult>
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 
 import { DemoAdapter, demoReply, replyPieces } from '../../src/relay/adapters/demo'
+import { ClientSignal } from '../../src/relay/client-signal'
 import type { ChatCompletionChunk, ChatCompletionRequest, ChatResult } from '../../src/relay/types'
 
 const adapter = new DemoAdapter(0)
@@ -97,5 +98,16 @@ describe('demo upstream', () => {
       })(),
     ).rejects.toThrow(/abort/i)
     expect(seen).toHaveLength(3)
+  })
+
+  it('stops at once when the client goes away between pieces, not after the pause', async () => {
+    const signal = new ClientSignal()
+    const result = await new DemoAdapter(60_000).chat(request({ stream: true }), { signal })
+    if (!result.stream) throw new Error('expected a stream')
+    const first = await result.chunks.next()
+    expect(first.value?.choices[0]?.delta.role).toBe('assistant')
+    const next = result.chunks.next()
+    signal.abort()
+    await expect(next).rejects.toThrow(/abort/i)
   })
 })

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 
 import type {
   ChatCompletion,
@@ -10,6 +9,7 @@ import type {
   UpstreamAdapter,
   Usage,
 } from '../types'
+import type { CallSignal } from '../client-signal'
 
 /**
  * The `demo` upstream: answers on this machine with no provider and no network, so a fresh
@@ -17,6 +17,20 @@ import type {
  */
 
 const EXCERPT_LENGTH = 280
+
+/** Waits `ms`, or less when the client goes away meanwhile. */
+function pause(ms: number, signal?: CallSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
 
 function textOf(message: ChatMessage | undefined): string {
   if (!message?.content) return ''
@@ -81,7 +95,7 @@ export class DemoAdapter implements UpstreamAdapter {
   /** @param pieceDelayMs pause between streamed pieces, so people see the answer arrive */
   constructor(private readonly pieceDelayMs = 15) {}
 
-  async chat(request: ChatCompletionRequest, options: { signal?: AbortSignal } = {}): Promise<ChatResult> {
+  async chat(request: ChatCompletionRequest, options: { signal?: CallSignal } = {}): Promise<ChatResult> {
     const { text, finishReason } = truncate(request, demoReply(request))
     const usage = usageOf(request, text)
     const id = completionId(request)
@@ -112,8 +126,8 @@ export class DemoAdapter implements UpstreamAdapter {
     async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
       yield chunk({ role: 'assistant', content: '' })
       for (const piece of replyPieces(text)) {
+        if (delay > 0) await pause(delay, options.signal)
         options.signal?.throwIfAborted()
-        if (delay > 0) await sleep(delay, undefined, { signal: options.signal })
         yield chunk({ content: piece })
       }
       yield chunk({}, finishReason)

@@ -1,3 +1,4 @@
+import type { CallSignal } from '../client-signal'
 import { RelayError } from '../errors'
 import { readBoundedBytes, sendUpstream, type Timeouts } from '../http'
 import type { Candidate } from '../routing'
@@ -34,7 +35,7 @@ function usageIn(body: Buffer, contentType: string): OpenAIUsage | undefined {
 export async function passthrough(
   request: PassthroughRequest,
   candidate: Candidate,
-  signal: AbortSignal,
+  signal: CallSignal,
   timeouts: Timeouts,
 ): Promise<PassthroughOutcome> {
   if (candidate.platform.kind === 'demo' || candidate.platform.kind === 'anthropic') {

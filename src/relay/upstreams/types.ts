@@ -2,6 +2,7 @@ import type { Candidate } from '../routing'
 import type { AnthropicMessage, AnthropicStreamEvent, AnthropicRequest } from '../translate/anthropic-types'
 import type { OpenAIChunk, OpenAICompletion, OpenAIRequest } from '../translate/openai-types'
 import type { Timeouts } from '../http'
+import type { CallSignal } from '../client-signal'
 
 /** A chunk as the client will see it; `raw` is the upstream's own JSON when it can be sent as is. */
 export type StreamPiece = { chunk: OpenAIChunk; raw?: string }
@@ -21,7 +22,7 @@ export type ChatOutcome =
 export type ChatCall = {
   request: OpenAIRequest
   candidate: Candidate
-  signal: AbortSignal
+  signal: CallSignal
   timeouts: Timeouts
   /** The original body of an Anthropic Messages request: an Anthropic platform gets it as sent. */
   native?: AnthropicRequest

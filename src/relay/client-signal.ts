@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events'
  * young-generation collections it meets and ends in the old space (measured with
  * `--trace-gc-nvp`: a loop making signals that die at once promotes all of them), taking along the
  * request's objects that listen to it. At the benchmark's load that left ~2 KiB per request for
- * the full collections to mark and cost ~8% of the relay's CPU per request; this one dies young.
+ * the full collections to mark and cost ~5% of the relay’s CPU per request; this one dies young.
  */
 export class ClientSignal extends EventEmitter {
   aborted = false

@@ -32,7 +32,7 @@ function withUuidIds(collection: CollectionConfig): CollectionConfig {
   }
 }
 
-export function createPayloadConfig(app: AppConfig) {
+export async function createPayloadConfig(app: AppConfig) {
   const secrets = createSecrets(app.MODELGATE_ENCRYPTION_KEY, app.PAYLOAD_SECRET)
   const collections = buildCollections(secrets)
   return buildConfig({
@@ -48,7 +48,7 @@ export function createPayloadConfig(app: AppConfig) {
       },
     },
     collections: app.databaseKind === 'mongodb' ? collections.map(withUuidIds) : collections,
-    db: databaseAdapter(app),
+    db: await databaseAdapter(app),
     email: mailAdapter(app),
     endpoints: [...authEndpoints(secrets), ...paymentNotifyEndpoints(secrets), paymentReturnEndpoint(secrets)],
     custom: { staffTotpRequired: app.STAFF_TOTP_REQUIRED },

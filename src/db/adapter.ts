@@ -1,9 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 
-import { mongooseAdapter } from '@payloadcms/db-mongodb'
-import { postgresAdapter } from '@payloadcms/db-postgres'
-import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import type { DatabaseAdapterObj, Payload } from 'payload'
 
 import { closeSqlRunner } from '../billing/sql'
@@ -20,13 +17,15 @@ function ensureSqliteFolder(url: string) {
 /**
  * Schema changes reach SQLite and Postgres through the committed migrations in
  * src/migrations/<adapter>, run at start (see migrate.ts). Development pushes the schema
- * directly so collection edits show up without a migration.
+ * directly so collection edits show up without a migration. Only the adapter in use is loaded:
+ * each of the others would hold ~4–9 MiB of the server's heap for nothing.
  */
-export function databaseAdapter(app: Pick<AppConfig, 'DATABASE_URL' | 'NODE_ENV' | 'databaseKind'>): DatabaseAdapterObj {
+export async function databaseAdapter(app: Pick<AppConfig, 'DATABASE_URL' | 'NODE_ENV' | 'databaseKind'>): Promise<DatabaseAdapterObj> {
   const push = app.NODE_ENV === 'development'
   switch (app.databaseKind) {
-    case 'sqlite':
+    case 'sqlite': {
       ensureSqliteFolder(app.DATABASE_URL)
+      const { sqliteAdapter } = await import('@payloadcms/db-sqlite')
       return sqliteAdapter({
         client: { url: app.DATABASE_URL },
         idType: 'uuid',
@@ -35,15 +34,20 @@ export function databaseAdapter(app: Pick<AppConfig, 'DATABASE_URL' | 'NODE_ENV'
         wal: true,
         migrationDir: path.join(MIGRATIONS_DIR, 'sqlite'),
       })
-    case 'postgres':
+    }
+    case 'postgres': {
+      const { postgresAdapter } = await import('@payloadcms/db-postgres')
       return postgresAdapter({
         pool: { connectionString: app.DATABASE_URL, max: 20 },
         idType: 'uuid',
         push,
         migrationDir: path.join(MIGRATIONS_DIR, 'postgres'),
       })
-    case 'mongodb':
+    }
+    case 'mongodb': {
+      const { mongooseAdapter } = await import('@payloadcms/db-mongodb')
       return mongooseAdapter({ url: app.DATABASE_URL })
+    }
   }
 }
 

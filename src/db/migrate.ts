@@ -1,12 +1,11 @@
 import type { Payload } from 'payload'
 
 import type { DatabaseKind } from '../config/env'
-import { migrations as postgresMigrations } from '../migrations/postgres'
-import { migrations as sqliteMigrations } from '../migrations/sqlite'
 
-const MIGRATIONS: Partial<Record<DatabaseKind, unknown[]>> = {
-  sqlite: sqliteMigrations,
-  postgres: postgresMigrations,
+/** Loaded for the database in use only: each dialect's migrations import its adapter. */
+const MIGRATIONS: Partial<Record<DatabaseKind, () => Promise<{ migrations: unknown[] }>>> = {
+  sqlite: () => import('../migrations/sqlite'),
+  postgres: () => import('../migrations/postgres'),
 }
 
 /**
@@ -14,7 +13,8 @@ const MIGRATIONS: Partial<Record<DatabaseKind, unknown[]>> = {
  * migrations are recorded in payload_migrations and skipped. MongoDB needs no schema migration.
  */
 export async function migrateDatabase(payload: Payload, kind: DatabaseKind) {
-  const migrations = MIGRATIONS[kind]
-  if (!migrations) return
+  const load = MIGRATIONS[kind]
+  if (!load) return
+  const { migrations } = await load()
   await payload.db.migrate({ migrations: migrations as never })
 }

@@ -6,6 +6,25 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { openSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { EPOCH } from './relay-load'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** The V8 flags `npm start` gives the server (package.json), so the relay is measured as operators run it. */
+export const SERVER_NODE_FLAGS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).match(/--max-semi-space-size=\d+/g) ?? []
+
+/** A small clean environment: nothing of the caller's (proxies, NODE_OPTIONS, …) leaks into the measurement. */
+export const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  TMPDIR: process.env.TMPDIR,
+  NODE_ENV: 'production',
+  BENCH_EPOCH: String(EPOCH),
+  ...extra,
+})
 
 export type Child = {
   name: string

@@ -20,11 +20,9 @@ import { setMaxListeners } from 'node:events'
 import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
-import { cpuMs, freePort, machineCpu, rssMiB, startJsonChild, startPlainChild, withRssPeaks, type Child } from './relay-procs'
+import { ROOT, SERVER_NODE_FLAGS, childEnv, cpuMs, freePort, machineCpu, rssMiB, startJsonChild, startPlainChild, withRssPeaks, type Child } from './relay-procs'
 import {
-  EPOCH,
   chatBody,
   closedLoop,
   completion,
@@ -36,7 +34,6 @@ import {
   type Target,
 } from './relay-load'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const RESULTS = path.join(ROOT, 'bench', 'results')
 const QUICK = process.env.BENCH_QUICK === '1'
 const SKIP_PORTKEY = process.env.BENCH_SKIP_PORTKEY === '1'
@@ -57,8 +54,6 @@ const PLAN = {
     timeoutMs: 60_000,
   },
 }
-/** The V8 flags `npm start` gives the server (package.json), so the relay is measured as operators run it. */
-const SERVER_NODE_FLAGS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).match(/--max-semi-space-size=\d+/g) ?? []
 const TARGET_GOALS = { addedP99Ms: 1, ofBare: 0.6, timesPortkey: 5, streams: 512 }
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')
@@ -70,16 +65,6 @@ const round3 = (n: number) => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 
 
 // ---------------------------------------------------------------------------------------------
 // Processes
-
-/** A small clean environment: nothing of the caller's (proxies, NODE_OPTIONS, …) leaks into the measurement. */
-const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  TMPDIR: process.env.TMPDIR,
-  NODE_ENV: 'production',
-  BENCH_EPOCH: String(EPOCH),
-  ...extra,
-})
 
 function portkeyVersion(): string | undefined {
   try {

@@ -17,7 +17,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { chatBody, closedLoop, mean, type Target } from './relay-load'
-import { ROOT, SERVER_NODE_FLAGS, childEnv, cpuMs, startJsonChild, type Child } from './relay-procs'
+import { RESULTS, ROOT, SERVER_NODE_FLAGS, childEnv, cpuMs, relayTarget, runStamp, startJsonChild, type Child } from './relay-procs'
 
 const ref = process.argv[2]
 if (!ref) {
@@ -27,7 +27,6 @@ if (!ref) {
 const ROUNDS = Number(process.argv[3] ?? process.env.BENCH_AB_ROUNDS ?? 6)
 const CONCURRENCY = Number(process.env.BENCH_AB_CONCURRENCY ?? 32)
 const MEASURE_MS = Number(process.env.BENCH_AB_SECONDS ?? 4) * 1000
-const RESULTS = path.join(ROOT, 'bench', 'results')
 const BODY = chatBody('bench-ab', false)
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim()
@@ -40,15 +39,7 @@ async function startRelay(name: string, cwd: string, mockPort: number, logFile: 
     env: childEnv({ UPSTREAM_BASE_URL: `http://127.0.0.1:${mockPort}/v1` }),
     logFile,
   })
-  const target: Target = {
-    name,
-    origin: `http://127.0.0.1:${child.info.port}`,
-    path: '/v1/chat/completions',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${child.info.apiKey}` },
-    pid: child.pid,
-    sent: 0,
-  }
-  return { child, target }
+  return { child, target: relayTarget(name, child) }
 }
 
 /** One closed loop; CPU is read when the measured window opens and closes. */
@@ -73,18 +64,22 @@ const pct = (after: number, before: number) => `${after >= before ? '+' : ''}${(
 async function main() {
   const sha = git('rev-parse', '--verify', `${ref}^{commit}`)
   const short = sha.slice(0, 8)
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')
+  const stamp = runStamp()
   mkdirSync(RESULTS, { recursive: true })
   const logFile = (name: string) => path.join(RESULTS, `relay-ab-${stamp}.${name}.log`)
   const worktree = mkdtempSync(path.join(os.tmpdir(), 'modelgate-ab-'))
   git('worktree', 'add', '--detach', worktree, sha)
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(worktree, 'node_modules'))
   const children: Child[] = []
-  const cleanUp = async () => {
-    await Promise.all(children.map((child) => child.stop().catch(() => undefined)))
-    git('worktree', 'remove', '--force', worktree)
-  }
-  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)))
+  // Once: an interrupt and the `finally` below can both get here, and the worktree goes only once.
+  let cleaning: Promise<void> | undefined
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      await Promise.all(children.map((child) => child.stop().catch(() => undefined)))
+      git('worktree', 'remove', '--force', worktree)
+    })())
+  // `on`, not `once`: Ctrl-C reaches this process from the terminal and again through tsx.
+  process.on('SIGINT', () => void cleanUp().finally(() => process.exit(130)))
   try {
     console.log(`Relay A/B: ${ref} (${short}) against the working tree — ${os.cpus().length} cores, Node ${process.version}`)
     const mock = await startJsonChild('mock', ['--import', 'tsx', 'bench/relay-mock-upstream.ts'], { cwd: ROOT, env: childEnv({}), logFile: logFile('mock') })

@@ -9,9 +9,15 @@ import { createServer } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { EPOCH } from './relay-load'
+import { EPOCH, type Target } from './relay-load'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Where runs write their reports and logs (git-ignored). */
+export const RESULTS = path.join(ROOT, 'bench', 'results')
+
+/** A run's name in file names: its start time, e.g. 2026-11-30T09-33-49Z. */
+export const runStamp = () => new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')
 
 /** The V8 flags `npm start` gives the server (package.json), so the relay is measured as operators run it. */
 export const SERVER_NODE_FLAGS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string).match(/--max-semi-space-size=\d+/g) ?? []
@@ -108,6 +114,18 @@ export async function startJsonChild(
   // Keep draining stdout so a chatty child never blocks on a full pipe.
   child.stdout!.resume()
   return { name, child, pid: child.pid!, info, stop: stopper(child) }
+}
+
+/** A relay started from bench/relay-server.ts, as a load target (its ready line gives the port and the API key). */
+export function relayTarget(name: string, relay: Child): Target {
+  return {
+    name,
+    origin: `http://127.0.0.1:${relay.info.port}`,
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${relay.info.apiKey}` },
+    pid: relay.pid,
+    sent: 0,
+  }
 }
 
 /** Starts a plain process that prints whatever it likes (to `logFile`) and is ready when `ready()` says so. */

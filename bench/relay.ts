@@ -21,7 +21,22 @@ import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import { ROOT, SERVER_NODE_FLAGS, childEnv, cpuMs, freePort, machineCpu, rssMiB, startJsonChild, startPlainChild, withRssPeaks, type Child } from './relay-procs'
+import {
+  RESULTS,
+  ROOT,
+  SERVER_NODE_FLAGS,
+  childEnv,
+  cpuMs,
+  freePort,
+  machineCpu,
+  relayTarget,
+  rssMiB,
+  runStamp,
+  startJsonChild,
+  startPlainChild,
+  withRssPeaks,
+  type Child,
+} from './relay-procs'
 import {
   chatBody,
   closedLoop,
@@ -34,7 +49,6 @@ import {
   type Target,
 } from './relay-load'
 
-const RESULTS = path.join(ROOT, 'bench', 'results')
 const QUICK = process.env.BENCH_QUICK === '1'
 const SKIP_PORTKEY = process.env.BENCH_SKIP_PORTKEY === '1'
 const PROFILE = process.env.BENCH_RELAY_CPU_PROF === '1'
@@ -56,7 +70,7 @@ const PLAN = {
 }
 const TARGET_GOALS = { addedP99Ms: 1, ofBare: 0.6, timesPortkey: 5, streams: 512 }
 
-const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')
+const stamp = runStamp()
 mkdirSync(RESULTS, { recursive: true })
 const logFile = (name: string) => path.join(RESULTS, `relay-${stamp}.${name}.log`)
 const say = (line: string) => console.log(line)
@@ -429,14 +443,7 @@ async function main() {
       { name: 'direct', origin: `http://127.0.0.1:${mockPort}`, path: '/v1/chat/completions', headers: json, pid: mock.pid, sent: 0 },
       { name: 'bare', origin: `http://127.0.0.1:${bare.info.port}`, path: '/v1/chat/completions', headers: json, pid: bare.pid, sent: 0 },
       ...(portkey.target ? [portkey.target] : []),
-      {
-        name: 'relay',
-        origin: `http://127.0.0.1:${relay.info.port}`,
-        path: '/v1/chat/completions',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${relay.info.apiKey}` },
-        pid: relay.pid,
-        sent: 0,
-      },
+      relayTarget('relay', relay),
     ]
     const byName = (name: string) => targets.find((t) => t.name === name)
     const rssAtStart = Object.fromEntries(targets.map((t) => [t.name, round2(rssMiB(t.pid))]))
